@@ -1,0 +1,46 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django_tasks import default_task_backend
+
+
+def _database_status() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return {"ok": True, "vendor": connection.vendor}
+    except Exception as error:  # noqa: BLE001 - reported, not raised: this is the health check
+        return {"ok": False, "vendor": connection.vendor, "error": error.__class__.__name__}
+
+
+def _task_queue_status() -> dict:
+    """The queue is reachable when its backend can see its own store (the tasks table for the DB backend)."""
+    backend = default_task_backend
+    status = {"backend": backend.__class__.__name__}
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        if backend.__class__.__module__.startswith("django_tasks_db"):
+            status["waiting"] = DBTaskResult.objects.filter(status="READY").count()
+        status["ok"] = True
+    except Exception as error:  # noqa: BLE001
+        status.update(ok=False, error=error.__class__.__name__)
+    return status
+
+
+@never_cache
+def healthz(request):
+    report = {"database": _database_status(), "task_queue": _task_queue_status()}
+    healthy = all(part["ok"] for part in report.values())
+    report["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
