@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django_tasks import default_task_backend
+from django_tasks import task_backends
 
 
 def _database_status() -> dict:
@@ -17,12 +17,12 @@ def _database_status() -> dict:
 
 def _task_queue_status() -> dict:
     """The queue is reachable when its backend can see its own store (the tasks table for the DB backend)."""
-    backend = default_task_backend
+    backend = task_backends["default"]
     status = {"backend": backend.__class__.__name__}
     try:
-        from django_tasks_db.models import DBTaskResult
-
         if backend.__class__.__module__.startswith("django_tasks_db"):
+            from django_tasks_db.models import DBTaskResult
+
             status["waiting"] = DBTaskResult.objects.filter(status="READY").count()
         status["ok"] = True
     except Exception as error:  # noqa: BLE001
