@@ -1,0 +1,122 @@
+"""Logs are structured and hold no personal data (U3, C4)."""
+
+import io
+import json
+import logging
+
+import pytest
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from allegra.core.logging import PersonalDataFilter, redact
+
+
+def json_formatter() -> logging.Formatter:
+    """The production formatter, built from settings.LOGGING exactly as dictConfig would."""
+    config = dict(settings.LOGGING["formatters"]["json"])
+    factory = import_string(config.pop("()"))
+    return factory(**config)
+
+
+@pytest.fixture
+def log_lines():
+    """Every log line written while the test runs, formatted as in production (JSON, personal-data filter)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(json_formatter())
+    handler.addFilter(PersonalDataFilter())
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield lambda: [line for line in stream.getvalue().splitlines() if line.strip()]
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+
+
+@pytest.mark.policy("U3")
+@pytest.mark.django_db
+def test_a_request_is_one_json_line_without_personal_data(client, log_lines):
+    response = client.get(
+        "/healthz",
+        {"email": "maria.papadopoulou@example.com", "next": "/el/account/"},
+        REMOTE_ADDR="203.0.113.77",
+        HTTP_X_FORWARDED_FOR="198.51.100.23",
+        HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64)",
+    )
+    assert response.status_code == 200
+
+    lines = log_lines()
+    assert len(lines) == 1, lines
+    event = json.loads(lines[0])
+    assert event["message"] == "request"
+    assert event["logger"] == "allegra.request"
+    assert event["level"] == "INFO"
+    assert event["route"] == "healthz"
+    assert event["method"] == "GET"
+    assert event["status"] == 200
+    assert isinstance(event["duration_ms"], int | float)
+    assert event["request_id"] == response["X-Request-ID"]
+    for personal in ("maria", "example.com", "/healthz", "next=", "203.0.113", "198.51.100", "Mozilla"):
+        assert personal not in lines[0]
+
+
+@pytest.mark.policy("U3")
+@pytest.mark.django_db
+def test_a_path_with_personal_data_stays_out_of_the_log(client, log_lines):
+    response = client.get("/el/p/maria.papadopoulou@example.com/", REMOTE_ADDR="203.0.113.77")
+    assert response.status_code == 404
+
+    lines = log_lines()
+    assert len(lines) == 1, lines
+    event = json.loads(lines[0])
+    assert event["status"] == 404
+    assert "maria" not in lines[0]
+    assert "/el/p/" not in lines[0]
+
+
+def record(msg: str, *args) -> logging.LogRecord:
+    return logging.LogRecord("third.party", logging.WARNING, __file__, 1, msg, args, None)
+
+
+@pytest.mark.policy("U3")
+def test_filter_redacts_email_addresses():
+    entry = record("Bounce for %s from %s", "maria.papadopoulou+shop@example.co.uk", "Eleni.K@mail.example.gr")
+
+    assert PersonalDataFilter().filter(entry) is True
+    assert entry.getMessage() == "Bounce for [email] from [email]"
+
+
+@pytest.mark.policy("C4", "U3")
+@pytest.mark.parametrize("card", ["4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "378282246310005"])
+def test_filter_redacts_card_numbers(card):
+    entry = record(f"Payment declined for card {card} (retry)")
+
+    PersonalDataFilter().filter(entry)
+
+    assert entry.getMessage() == "Payment declined for card [number] (retry)"
+    assert "1111" not in entry.getMessage()
+
+
+@pytest.mark.policy("U3")
+def test_filter_keeps_only_the_network_of_an_ipv4_address():
+    entry = record("Too many attempts from %s", "192.168.10.77")
+
+    PersonalDataFilter().filter(entry)
+
+    assert entry.getMessage() == "Too many attempts from 192.168.10.0"
+
+
+def test_filter_leaves_clean_messages_untouched():
+    entry = record("Reindexed %d products in %.1f s", 300, 1.25)
+
+    PersonalDataFilter().filter(entry)
+
+    assert entry.args == (300, 1.25)
+    assert entry.getMessage() == "Reindexed 300 products in 1.2 s"
+
+
+def test_redact_keeps_ordinary_numbers():
+    assert redact("Order 2026-000123 has 3 items, total 1450.00") == "Order 2026-000123 has 3 items, total 1450.00"

@@ -1,0 +1,115 @@
+"""A shopper's walk through the storefront in Chromium: home, category, metal filter, product, language
+switch, and a Greeklish search, with no console error, no failed request and no request to another host.
+"""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from allegra.catalog.models import Category, Product, Variant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def catalogue(transactional_db, settings, tmp_path, monkeypatch):
+    """The demo seed, small: 40 products with their generated images in a temporary media folder."""
+    from allegra import urls
+
+    media_root = tmp_path / "media"
+    media_root.mkdir()
+    settings.MEDIA_ROOT = media_root
+    # The media route captured MEDIA_ROOT when the URLconf was imported; point it at this test's folder.
+    for pattern in urls.urlpatterns:
+        if "document_root" in getattr(pattern, "default_args", {}):
+            monkeypatch.setitem(pattern.default_args, "document_root", media_root)
+    call_command("seed_demo", products=40, verbosity=0)
+    assert Product.objects.visible().count() == 40
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def product_slugs_on(page) -> list[str]:
+    hrefs = page.locator("a.product-card").evaluate_all("cards => cards.map(card => card.getAttribute('href'))")
+    return [match.group(1) for href in hrefs if (match := re.search(r"/p/([^/]+)/", href or ""))]
+
+
+def html_lang(page) -> str:
+    return page.locator("html").get_attribute("lang")
+
+
+def choose_metal(page, metal: str) -> None:
+    """Picks a metal in the filter form, whether the form offers checkboxes or a select."""
+    field = page.locator(f'form#filters [name="metal"][value="{metal}"]')
+    if field.count():
+        field.first.check()
+        return
+    page.locator('form#filters select[name="metal"]').select_option(metal)
+
+
+def test_shopper_walk_home_category_filter_product_language_search(live_server, catalogue, page, browser_problems):
+    rings = Category.objects.filter(has_ring_sizes=True).order_by("position").first()
+    assert rings is not None, "the demo seed has a ring category"
+
+    # Home, in Greek.
+    response = page.goto(f"{live_server.url}/el/")
+    assert response.status == 200
+    assert html_lang(page) == "el"
+    assert page.locator("a.product-card").count() > 0
+
+    # A category, from the category navigation.
+    page.locator(f'a[href="/el/c/{rings.slug}/"]').first.click()
+    page.wait_for_url(f"**/el/c/{rings.slug}/")
+    assert page.locator("a.product-card").count() > 0
+
+    # Filter by a metal that some ring in stock is made of, so the filtered list cannot be empty.
+    metal = (
+        Variant.objects.filter(product__category=rings, product__is_active=True)
+        .values_list("metal", flat=True)
+        .order_by("metal")
+        .first()
+    )
+    choose_metal(page, metal)
+    page.locator('form#filters [type="submit"]').first.click()
+    page.wait_for_url(re.compile(r".*[?&]metal="))
+    assert metal in parse_qs(urlsplit(page.url).query)["metal"]
+    filtered = product_slugs_on(page)
+    assert filtered, "the metal filter shows the rings made of that metal"
+    matching = set(
+        Product.objects.filter(slug__in=filtered, variants__metal=metal).values_list("slug", flat=True).distinct()
+    )
+    assert matching == set(filtered)
+
+    # A product page.
+    page.locator("a.product-card").first.click()
+    page.wait_for_url(re.compile(r".*/el/p/[^/]+/$"))
+    product_path = path_of(page.url)
+    assert page.locator("p.price").first.inner_text().strip().endswith("€")
+    assert page.locator("form#variant-choice").count() == 1
+
+    # Switch to English: the same product, now in English.
+    page.locator('nav.language-switcher a[hreflang="en"]').click()
+    page.wait_for_url(re.compile(r".*/en/p/[^/]+/$"))
+    assert path_of(page.url) == "/en/" + product_path.removeprefix("/el/")
+    assert html_lang(page) == "en"
+    product = Product.objects.get(slug=product_path.split("/")[-2])
+    assert product.name_en in page.locator("h1").first.inner_text()
+
+    # And back to Greek, to search the way a Greek shopper types on a Latin keyboard.
+    page.locator('nav.language-switcher a[hreflang="el"]').click()
+    page.wait_for_url(f"**{product_path}")
+    search = page.locator('form[role="search"] input[name="q"]').first
+    search.fill("daxtylidi")
+    search.press("Enter")
+    page.wait_for_url(re.compile(r".*/el/search/\?.*q=daxtylidi"))
+    found = product_slugs_on(page)
+    assert found, "a Greeklish 'daxtylidi' finds rings"
+    ring_slugs = set(Product.objects.filter(slug__in=found, category=rings).values_list("slug", flat=True))
+    assert found[0] in ring_slugs, "the best match is a ring"
+    assert len(ring_slugs) * 2 >= len(found), "most results are rings"
+
+    assert browser_problems.items == []
