@@ -1,0 +1,467 @@
+#!/usr/bin/env python3
+"""`make bench`: the shop served the production way, measured next to a trivial Django view.
+
+1. A separate SQLite database in var/bench/ (ALLEGRA_VAR_DIR), migrated and seeded with 10,000 products
+   (reused when it already holds them), static files collected.
+2. gunicorn with 2 workers, DEBUG off, a SECRET_KEY made for this run, WhiteNoise for static files, on a
+   free loopback port. It serves `bench.trivial_wsgi`: the shop itself plus `/bench/trivial`.
+3. wrk at concurrency 16 against home, category, product and search pages (rotating through many paths
+   and queries, Greek and Greeklish) and the trivial view; requests per second, p50 and p99.
+4. A table with each page's throughput as a fraction of the trivial view's, the targets with PASS/FAIL,
+   and the figures as JSON in bench/results/.
+
+Everything stays on loopback; gunicorn is stopped at the end, whatever happens. The exit status is 1 when a
+target is missed or a page answered with errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+RESULTS_DIR = BENCH_DIR / "results"
+LUA_SCRIPT = BENCH_DIR / "paths.lua"
+
+# What shoppers type: Greek with and without accents, Greeklish, English, a typo, two-word queries.
+SEARCH_QUERIES = [
+    ("el", "δαχτυλίδι"),
+    ("el", "δαχτυλιδι"),
+    ("el", "daxtylidi"),
+    ("el", "dachtylidi"),
+    ("el", "kolie"),
+    ("el", "χρυσό κολιέ"),
+    ("el", "σκουλαρίκια"),
+    ("el", "βραχιόλι ασήμι"),
+    ("el", "diamanti"),
+    ("el", "μονόπετρο"),
+    ("en", "ring"),
+    ("en", "gold necklace"),
+    ("en", "neklace"),
+    ("en", "sapphire earrings"),
+    ("en", "silver bracelet"),
+    ("en", "pearl"),
+]
+
+PAGES = ("trivial", "home", "category", "product", "search")
+
+# The targets of the storefront issue.
+MIN_THROUGHPUT_RATIO = {"category": 0.5, "product": 0.5}
+SEARCH_P99_LIMIT_MS = 100.0
+
+
+class BenchError(Exception):
+    """The benchmark could not run; the message says why and what to do."""
+
+
+@dataclass
+class WrkResult:
+    page: str
+    paths: int
+    requests: int
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int = 0  # non-2xx/3xx responses plus socket errors
+    error_detail: dict = field(default_factory=dict)
+
+
+# --- wrk output ----------------------------------------------------------------------------------------
+
+_DURATION_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def duration_ms(text: str) -> float:
+    """wrk's durations ('812.00us', '4.31ms', '1.02s', '1.00m') in milliseconds."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not match:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match.group(1)) * _DURATION_UNITS_MS[match.group(2)]
+
+
+def parse_wrk(output: str) -> dict:
+    """Requests, requests/s, p50, p99 and error counts from `wrk --latency` output."""
+    requests = re.search(r"^\s*(\d+) requests in ", output, re.MULTILINE)
+    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    p50 = re.search(r"^\s*50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE)
+    if not (requests and rate and p50 and p99):
+        raise ValueError("unexpected wrk output (was --latency given?):\n" + output)
+    detail = {}
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if non_2xx:
+        detail["non_2xx_3xx"] = int(non_2xx.group(1))
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if sockets:
+        for name, value in zip(("connect", "read", "write", "timeout"), sockets.groups(), strict=True):
+            if int(value):
+                detail[f"socket_{name}"] = int(value)
+    return {
+        "requests": int(requests.group(1)),
+        "requests_per_second": float(rate.group(1)),
+        "p50_ms": duration_ms(p50.group(1)),
+        "p99_ms": duration_ms(p99.group(1)),
+        "errors": sum(detail.values()),
+        "error_detail": detail,
+    }
+
+
+# --- verdict -------------------------------------------------------------------------------------------
+
+
+def targets(results: dict[str, WrkResult]) -> list[dict]:
+    """Each target of the issue with the measured value and PASS/FAIL."""
+    checks = []
+    trivial = results.get("trivial")
+    for page, minimum in MIN_THROUGHPUT_RATIO.items():
+        if page in results and trivial and trivial.requests_per_second:
+            ratio = results[page].requests_per_second / trivial.requests_per_second
+            checks.append(
+                {
+                    "target": f"{page} throughput >= {minimum:g} x trivial",
+                    "measured": f"{ratio:.2f} x",
+                    "passed": ratio >= minimum,
+                }
+            )
+    if "search" in results:
+        p99 = results["search"].p99_ms
+        checks.append(
+            {
+                "target": f"search p99 < {SEARCH_P99_LIMIT_MS:g} ms",
+                "measured": f"{p99:.1f} ms",
+                "passed": p99 < SEARCH_P99_LIMIT_MS,
+            }
+        )
+    for result in results.values():
+        if result.errors:
+            checks.append(
+                {"target": f"{result.page}: no errors", "measured": str(result.error_detail), "passed": False}
+            )
+    return checks
+
+
+def render_table(results: dict[str, WrkResult], checks: list[dict]) -> str:
+    trivial = results.get("trivial")
+    lines = [
+        f"{'page':<10} {'paths':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x trivial':>10}",
+        "-" * 65,
+    ]
+    for page in PAGES:
+        if page not in results:
+            continue
+        result = results[page]
+        ratio = (
+            f"{result.requests_per_second / trivial.requests_per_second:.2f}"
+            if trivial and trivial.requests_per_second
+            else "-"
+        )
+        lines.append(
+            f"{page:<10} {result.paths:>5} {result.requests:>9} {result.requests_per_second:>9.1f} "
+            f"{result.p50_ms:>8.1f} {result.p99_ms:>8.1f} {ratio:>10}"
+        )
+    lines += ["", "Targets:"]
+    for check in checks:
+        lines.append(f"  {'PASS' if check['passed'] else 'FAIL'}  {check['target']:<38} measured {check['measured']}")
+    return "\n".join(lines)
+
+
+# --- the shop, prepared and served -----------------------------------------------------------------------
+
+
+def bench_env(var_dir: Path) -> dict[str, str]:
+    """Production settings for the run: DEBUG off, a fresh secret, the bench's own SQLite database."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG", "REDIS_URL"}}
+    env.update(
+        ALLEGRA_VAR_DIR=str(var_dir),
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        PYTHONPATH=str(ROOT),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 600) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
+
+
+def django_json(env: dict[str, str], code: str) -> object:
+    """Runs a snippet inside the bench's Django and returns what it printed as JSON."""
+    script = "import json, django\ndjango.setup()\n" + textwrap.dedent(code)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    if result.returncode:
+        raise BenchError(f"could not read the bench database:\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def prepare_shop(env: dict[str, str], products: int) -> int:
+    print("Migrating the bench database...", flush=True)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    count = django_json(
+        env, "from allegra.catalog.models import Product\nprint(json.dumps(Product.objects.visible().count()))"
+    )
+    if count >= products:
+        print(f"Reusing the seeded catalogue ({count} products).", flush=True)
+    else:
+        print(f"Seeding {products} products (once; later runs reuse them)...", flush=True)
+        started = time.monotonic()
+        manage(env, "seed_demo", "--products", str(products), timeout=3600)
+        print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
+        count = django_json(
+            env, "from allegra.catalog.models import Product\nprint(json.dumps(Product.objects.visible().count()))"
+        )
+    print("Collecting static files...", flush=True)
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    return count
+
+
+def pick_paths(env: dict[str, str], *, sample: int = 100) -> dict[str, list[str]]:
+    """The paths each scenario rotates through: real slugs from the bench catalogue, both languages."""
+    picked = django_json(
+        env,
+        f"""
+        from allegra.catalog.models import Category, Product
+        categories = list(Category.objects.filter(products__is_active=True).distinct().values_list("slug", flat=True))
+        slugs = list(Product.objects.visible().order_by("pk").values_list("slug", flat=True))
+        step = max(len(slugs) // {sample}, 1)
+        print(json.dumps({{"categories": categories, "products": slugs[::step][:{sample}]}}))
+        """,
+    )
+    if not picked["categories"] or not picked["products"]:
+        raise BenchError("the bench catalogue is empty; delete var/bench/ and run again")
+    return {
+        "trivial": ["/bench/trivial"],
+        "home": ["/el/", "/en/"],
+        "category": [f"/{lang}/c/{slug}/" for slug in picked["categories"] for lang in ("el", "en")],
+        "product": [f"/{('el', 'en')[index % 2]}/p/{slug}/" for index, slug in enumerate(picked["products"])],
+        "search": [f"/{lang}/search/?q={quote(query)}" for lang, query in SEARCH_QUERIES],
+    }
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int, log_path: Path) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn) if gunicorn.exists() else "gunicorn",
+        "bench.trivial_wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--chdir",
+        str(ROOT),
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+    log = log_path.open("ab")
+    # Its own process group, so stopping it never touches anything else.
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+def wait_until_ready(base_url: str, process: subprocess.Popen, log_path: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"gunicorn exited with status {process.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:  # loopback only
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"gunicorn did not answer /healthz within {timeout:.0f} s; see {log_path}")
+
+
+def check_paths(base_url: str, paths: dict[str, list[str]]) -> None:
+    """Every path answers 200 before we time anything: a fast 404 would make a fine-looking number."""
+    broken = []
+    for page, page_paths in paths.items():
+        for path in page_paths:
+            try:
+                with urllib.request.urlopen(base_url + path, timeout=30) as response:  # loopback only
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            if status != 200:
+                broken.append(f"{page}: {path} answered {status}")
+    if broken:
+        raise BenchError("some pages do not answer 200:\n  " + "\n  ".join(broken))
+
+
+def wrk_command(base_url: str, paths_file: Path, args: argparse.Namespace, duration: str) -> list[str]:
+    return [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration}",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        str(LUA_SCRIPT),
+        base_url,
+        "--",
+        str(paths_file),
+    ]
+
+
+def run_wrk(base_url: str, page: str, paths: list[str], args: argparse.Namespace, workdir: Path) -> WrkResult:
+    paths_file = workdir / f"{page}.paths"
+    paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    if args.warmup:
+        # Untimed: fills the workers' caches and connection pools the way a running shop has them.
+        subprocess.run(
+            wrk_command(base_url, paths_file, args, args.warmup), capture_output=True, check=True, timeout=600
+        )
+    completed = subprocess.run(
+        wrk_command(base_url, paths_file, args, args.duration), capture_output=True, text=True, check=True, timeout=600
+    )
+    return WrkResult(page=page, paths=len(paths), **parse_wrk(completed.stdout))
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    raise BenchError("the load generator wrk is missing: install it with `sudo apt-get install wrk` (Debian/Ubuntu)")
+
+
+def git_commit() -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], prog="bench/run.py")
+    parser.add_argument("--products", type=int, default=10_000, help="catalogue size (default 10000)")
+    parser.add_argument("--duration", default="10s", help="wrk duration per page (default 10s)")
+    parser.add_argument("--warmup", default="2s", help="untimed wrk run before each page; '' for none (default 2s)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated subset of {','.join(PAGES)}")
+    parser.add_argument("--var-dir", type=Path, default=ROOT / "var" / "bench", help="bench database and static")
+    args = parser.parse_args(argv)
+    args.pages = [page.strip() for page in args.pages.split(",") if page.strip()]
+    unknown = set(args.pages) - set(PAGES)
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+    if "trivial" not in args.pages:
+        args.pages.insert(0, "trivial")  # every ratio needs it
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    try:
+        ensure_wrk()
+        args.var_dir.mkdir(parents=True, exist_ok=True)
+        env = bench_env(args.var_dir)
+        products = prepare_shop(env, args.products)
+        paths = {page: page_paths for page, page_paths in pick_paths(env).items() if page in args.pages}
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        log_path = args.var_dir / "gunicorn.log"
+        print(f"Starting gunicorn ({args.workers} workers, DEBUG off) on {base_url} ...", flush=True)
+        server = start_gunicorn(env, port, args.workers, log_path)
+        results: dict[str, WrkResult] = {}
+        try:
+            wait_until_ready(base_url, server, log_path)
+            check_paths(base_url, paths)
+            with tempfile.TemporaryDirectory(prefix="allegra-bench-") as workdir:
+                for page in args.pages:
+                    print(f"  wrk {page}: -t{args.threads} -c{args.connections} -d{args.duration} ...", flush=True)
+                    results[page] = run_wrk(base_url, page, paths[page], args, Path(workdir))
+        finally:
+            stop(server)
+    except (BenchError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        print(f"make bench: {error}", file=sys.stderr)
+        return 2
+
+    checks = targets(results)
+    print()
+    print(f"Allegra bench: {products} products, gunicorn {args.workers} workers, wrk -c{args.connections}")
+    print(render_table(results, checks))
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC)
+    output = RESULTS_DIR / f"bench-{stamp:%Y%m%dT%H%M%SZ}.json"
+    output.write_text(
+        json.dumps(
+            {
+                "measured_at": stamp.isoformat(timespec="seconds"),
+                "commit": git_commit(),
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+                "setup": {
+                    "products": products,
+                    "database": "sqlite (WAL)",
+                    "gunicorn_workers": args.workers,
+                    "wrk": {
+                        "threads": args.threads,
+                        "connections": args.connections,
+                        "duration": args.duration,
+                        "warmup": args.warmup,
+                    },
+                },
+                "results": {page: asdict(result) for page, result in results.items()},
+                "targets": checks,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"\nResults written to {output.relative_to(ROOT)}")
+    return 0 if all(check["passed"] for check in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
