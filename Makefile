@@ -53,7 +53,14 @@ test: install-dev browser
 policy-report: install-dev
 	$(PY) -m pytest -q -p no:randomly --policy-report $(PYTEST_ARGS)
 
+## bench: gunicorn + wrk on a 10,000-product catalogue in var/bench/ (BENCH_ARGS="--duration 5s" etc.)
 bench: install-dev
+	@command -v wrk >/dev/null || if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's wrk package for the benchmark..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null); \
+	else \
+		echo "make bench needs the load generator wrk: run 'sudo apt-get install wrk'."; exit 1; \
+	fi
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install-dev
