@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -225,10 +225,11 @@ def related_products(*, product: Product, limit: int = RELATED_PRODUCTS) -> list
         same |= Q(collection_id=product.collection_id)
     candidates = Product.objects.visible().filter(same).exclude(pk=product.pk)
     if product.collection_id:
-        # Same-collection pieces sort first: a boolean expression orders False before True, hence desc.
+        # Same-collection pieces first. A CASE, not a boolean comparison: pieces without a collection would
+        # compare as NULL, which PostgreSQL sorts before everything in descending order.
         candidates = candidates.annotate(
-            same_collection=ExpressionWrapper(Q(collection_id=product.collection_id), output_field=BooleanField()),
-        ).order_by(F("same_collection").desc(), "-in_stock", "-created_at", "-id")
+            same_collection=Case(When(collection_id=product.collection_id, then=Value(1)), default=Value(0))
+        ).order_by("-same_collection", "-in_stock", "-created_at", "-id")
     else:
         candidates = candidates.order_by("-in_stock", "-created_at", "-id")
     return list(_with_card_data(candidates)[:limit])

@@ -139,7 +139,7 @@ def search(request):
         return render(request, "catalog/search.html", context)
 
     size, language, notices = settings.CATALOG_PAGE_SIZE, _language(), []
-    number = _requested_page(request)
+    number = requested = _requested_page(request)
     results = search_engine.search_products(query=query, language=language, limit=size, offset=(number - 1) * size)
     last = max(ceil(results.total / size), 1)
     if number > last:
@@ -149,7 +149,7 @@ def search(request):
         )
         number = last
         results = search_engine.search_products(query=query, language=language, limit=size, offset=(number - 1) * size)
-    if number == 1:
+    if requested == 1:
         # One record per search, not per page turned: later pages are the same search.
         record_search(normalized_query=results.normalized_query, language=language, result_count=results.total)
 

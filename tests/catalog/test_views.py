@@ -23,26 +23,57 @@ def html(response) -> str:
 
 @pytest.fixture
 def shop(make_category, make_collection, make_product):
-    rings = make_category(slug="rings", name_el="Δαχτυλίδια", name_en="Rings", has_ring_sizes=True, position=1,
-                          description_en="Rings made by hand.", description_el="Δαχτυλίδια στο χέρι.")
+    rings = make_category(
+        slug="rings",
+        name_el="Δαχτυλίδια",
+        name_en="Rings",
+        has_ring_sizes=True,
+        position=1,
+        description_en="Rings made by hand.",
+        description_el="Δαχτυλίδια στο χέρι.",
+    )
     necklaces = make_category(slug="necklaces", name_el="Κολιέ", name_en="Necklaces", position=2)
-    aegean = make_collection(slug="aegean", name_el="Αιγαίο", name_en="Aegean", is_featured=True,
-                             description_en="Sea light.", description_el="Φως της θάλασσας.")
-    ring = make_product(category=rings, collection=aegean, slug="olive-ring", name_el="Δαχτυλίδι Ελιά",
-                        name_en="Olive ring", description_en="A branch of olive leaves.",
-                        description_el="Ένα κλαδί ελιάς.", age_days=1,
-                        variants=[variant_spec(price="420.00", ring_size=52, stock=4),
-                                  variant_spec(metal=Metal.SILVER_925, price="95.50", ring_size=54, stock=0)])
-    necklace = make_product(category=necklaces, collection=aegean, slug="wave-necklace", name_el="Κολιέ Κύμα",
-                            name_en="Wave necklace", age_days=2,
-                            variants=[variant_spec(stone=Stone.SAPPHIRE, price="1234.50")])
+    aegean = make_collection(
+        slug="aegean",
+        name_el="Αιγαίο",
+        name_en="Aegean",
+        is_featured=True,
+        description_en="Sea light.",
+        description_el="Φως της θάλασσας.",
+    )
+    ring = make_product(
+        category=rings,
+        collection=aegean,
+        slug="olive-ring",
+        name_el="Δαχτυλίδι Ελιά",
+        name_en="Olive ring",
+        description_en="A branch of olive leaves.",
+        description_el="Ένα κλαδί ελιάς.",
+        age_days=1,
+        variants=[
+            variant_spec(price="420.00", ring_size=52, stock=4),
+            variant_spec(metal=Metal.SILVER_925, price="95.50", ring_size=54, stock=0),
+        ],
+    )
+    necklace = make_product(
+        category=necklaces,
+        collection=aegean,
+        slug="wave-necklace",
+        name_el="Κολιέ Κύμα",
+        name_en="Wave necklace",
+        age_days=2,
+        variants=[variant_spec(stone=Stone.SAPPHIRE, price="1234.50")],
+    )
     return {"rings": rings, "necklaces": necklaces, "aegean": aegean, "ring": ring, "necklace": necklace}
 
 
-@pytest.mark.parametrize(("language", "texts"), [
-    ("el", ["Νέες αφίξεις", "Δαχτυλίδι Ελιά", "Αιγαίο", "Δαχτυλίδια"]),
-    ("en", ["New arrivals", "Olive ring", "Aegean", "Rings"]),
-])
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("el", ["Νέες αφίξεις", "Δαχτυλίδι Ελιά", "Αιγαίο", "Δαχτυλίδια"]),
+        ("en", ["New arrivals", "Olive ring", "Aegean", "Rings"]),
+    ],
+)
 def test_home_shows_collections_categories_and_new_arrivals(client, shop, language, texts):
     response = client.get(url("catalog:home", language))
     assert response.status_code == 200
@@ -59,10 +90,13 @@ def test_home_without_any_product_still_welcomes(client, db):
     assert "New pieces are on their way" in html(response)
 
 
-@pytest.mark.parametrize(("language", "heading", "price"), [
-    ("el", "Δαχτυλίδια", "από 95,50\u00a0€"),
-    ("en", "Rings", "from €95.50"),
-])
+@pytest.mark.parametrize(
+    ("language", "heading", "price"),
+    [
+        ("el", "Δαχτυλίδια", "από 95,50\u00a0€"),
+        ("en", "Rings", "from €95.50"),
+    ],
+)
 def test_category_page_lists_its_products_with_price_from(client, shop, language, heading, price):
     response = client.get(url("catalog:category", language, slug="rings"))
     assert response.status_code == 200
@@ -71,7 +105,7 @@ def test_category_page_lists_its_products_with_price_from(client, shop, language
     assert price in body
     assert "wave-necklace" not in body, "a necklace is not a ring"
     assert '<form id="filters" method="get"' in body
-    assert re.search(r'<a href="/%s/c/rings/" aria-current="page">' % language, body), "the nav marks the page"
+    assert re.search(rf'<a href="/{language}/c/rings/" aria-current="page">', body), "the nav marks the page"
 
 
 @pytest.mark.parametrize("language", ["el", "en"])
@@ -83,10 +117,13 @@ def test_collection_page_lists_pieces_of_every_category_in_it(client, shop, lang
     assert ("Αιγαίο" if language == "el" else "Aegean") in body
 
 
-@pytest.mark.parametrize(("language", "name", "price", "vat_note"), [
-    ("el", "Δαχτυλίδι Ελιά", "420,00\u00a0€", "338,71\u00a0€ χωρίς ΦΠΑ και 81,29\u00a0€ ΦΠΑ"),
-    ("en", "Olive ring", "€420.00", "€338.71 before VAT and €81.29 VAT"),
-])
+@pytest.mark.parametrize(
+    ("language", "name", "price", "vat_note"),
+    [
+        ("el", "Δαχτυλίδι Ελιά", "420,00\u00a0€", "338,71\u00a0€ χωρίς ΦΠΑ και 81,29\u00a0€ ΦΠΑ"),
+        ("en", "Olive ring", "€420.00", "€338.71 before VAT and €81.29 VAT"),
+    ],
+)
 def test_product_page_shows_price_vat_breakdown_stock_and_choice(client, shop, language, name, price, vat_note):
     response = client.get(url("catalog:product", language, slug="olive-ring"))
     assert response.status_code == 200

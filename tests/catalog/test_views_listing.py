@@ -24,18 +24,39 @@ def catalogue(rings, make_product):
     """Four rings whose variants make the difference between product-level and variant-level filtering."""
     return {
         # Gold with a diamond, but that variant is sold out; the in-stock one is plain silver.
-        "mixed": make_product(category=rings, slug="mixed", name_en="Beta", age_days=4, variants=[
-            variant_spec(metal=Metal.GOLD_18K, stone=Stone.DIAMOND, price="900", stock=0),
-            variant_spec(metal=Metal.SILVER_925, stone=Stone.NONE, price="120", stock=3),
-        ]),
-        "gold-diamond": make_product(category=rings, slug="gold-diamond", name_en="Alpha", age_days=3, variants=[
-            variant_spec(metal=Metal.GOLD_18K, stone=Stone.DIAMOND, price="1500", stock=2),
-        ]),
-        "silver-sapphire": make_product(category=rings, slug="silver-sapphire", name_en="Delta", age_days=2,
-                                        variants=[variant_spec(metal=Metal.SILVER_925, stone=Stone.SAPPHIRE,
-                                                               price="250", stock=1)]),
-        "platinum-soldout": make_product(category=rings, slug="platinum-soldout", name_en="Gamma", age_days=1,
-                                         variants=[variant_spec(metal=Metal.PLATINUM, price="2400", stock=0)]),
+        "mixed": make_product(
+            category=rings,
+            slug="mixed",
+            name_en="Beta",
+            age_days=4,
+            variants=[
+                variant_spec(metal=Metal.GOLD_18K, stone=Stone.DIAMOND, price="900", stock=0),
+                variant_spec(metal=Metal.SILVER_925, stone=Stone.NONE, price="120", stock=3),
+            ],
+        ),
+        "gold-diamond": make_product(
+            category=rings,
+            slug="gold-diamond",
+            name_en="Alpha",
+            age_days=3,
+            variants=[
+                variant_spec(metal=Metal.GOLD_18K, stone=Stone.DIAMOND, price="1500", stock=2),
+            ],
+        ),
+        "silver-sapphire": make_product(
+            category=rings,
+            slug="silver-sapphire",
+            name_en="Delta",
+            age_days=2,
+            variants=[variant_spec(metal=Metal.SILVER_925, stone=Stone.SAPPHIRE, price="250", stock=1)],
+        ),
+        "platinum-soldout": make_product(
+            category=rings,
+            slug="platinum-soldout",
+            name_en="Gamma",
+            age_days=1,
+            variants=[variant_spec(metal=Metal.PLATINUM, price="2400", stock=0)],
+        ),
     }
 
 
@@ -44,13 +65,16 @@ def test_newest_first_by_default(client, catalogue):
     assert slugs(response) == ["platinum-soldout", "silver-sapphire", "gold-diamond", "mixed"]
 
 
-@pytest.mark.parametrize(("sort", "expected"), [
-    ("newest", ["platinum-soldout", "silver-sapphire", "gold-diamond", "mixed"]),
-    ("price_asc", ["mixed", "silver-sapphire", "gold-diamond", "platinum-soldout"]),
-    ("price_desc", ["platinum-soldout", "gold-diamond", "silver-sapphire", "mixed"]),
-    # Names: gold-diamond "Alpha", mixed "Beta", silver-sapphire "Delta", platinum-soldout "Gamma".
-    ("name", ["gold-diamond", "mixed", "silver-sapphire", "platinum-soldout"]),
-])
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("newest", ["platinum-soldout", "silver-sapphire", "gold-diamond", "mixed"]),
+        ("price_asc", ["mixed", "silver-sapphire", "gold-diamond", "platinum-soldout"]),
+        ("price_desc", ["platinum-soldout", "gold-diamond", "silver-sapphire", "mixed"]),
+        # Names: gold-diamond "Alpha", mixed "Beta", silver-sapphire "Delta", platinum-soldout "Gamma".
+        ("name", ["gold-diamond", "mixed", "silver-sapphire", "platinum-soldout"]),
+    ],
+)
 def test_sorting(client, catalogue, sort, expected):
     assert slugs(client.get(f"/en/c/rings/?sort={sort}")) == expected
 
@@ -65,17 +89,23 @@ def test_sort_by_name_follows_the_page_language(client, rings, make_product):
 def test_metal_filter_is_at_variant_level(client, catalogue):
     assert set(slugs(client.get("/en/c/rings/?metal=gold-18k"))) == {"mixed", "gold-diamond"}
     assert set(slugs(client.get("/en/c/rings/?metal=silver-925&metal=platinum"))) == {
-        "mixed", "silver-sapphire", "platinum-soldout"}
+        "mixed",
+        "silver-sapphire",
+        "platinum-soldout",
+    }
 
 
 def test_stone_filter(client, catalogue):
     assert set(slugs(client.get("/en/c/rings/?stone=diamond"))) == {"mixed", "gold-diamond"}
     assert set(slugs(client.get("/en/c/rings/?stone=sapphire&stone=none"))) == {
-        "mixed", "silver-sapphire", "platinum-soldout"}
+        "mixed",
+        "silver-sapphire",
+        "platinum-soldout",
+    }
 
 
 def test_one_variant_must_meet_every_condition_at_once(client, catalogue):
-    """"Mixed" has a gold diamond variant and an in-stock variant, but no in-stock gold diamond one."""
+    """ "Mixed" has a gold diamond variant and an in-stock variant, but no in-stock gold diamond one."""
     response = client.get("/en/c/rings/?metal=gold-18k&stone=diamond&in_stock=1")
     assert slugs(response) == ["gold-diamond"]
     # Silver under €200: only mixed's silver variant (€120) qualifies; silver-sapphire costs €250.
@@ -97,8 +127,7 @@ def test_in_stock_filter_without_variant_conditions_uses_the_summary(client, cat
 
 def test_price_range_without_variant_conditions_uses_the_price_shown(client, catalogue):
     # "From" prices: mixed 120, silver-sapphire 250, gold-diamond 1500, platinum 2400.
-    assert set(slugs(client.get("/en/c/rings/?price_min=200&price_max=1600"))) == {"silver-sapphire",
-                                                                                   "gold-diamond"}
+    assert set(slugs(client.get("/en/c/rings/?price_min=200&price_max=1600"))) == {"silver-sapphire", "gold-diamond"}
     assert set(slugs(client.get("/en/c/rings/?price_max=120"))) == {"mixed"}
 
 
@@ -143,27 +172,30 @@ def test_pagination(client, rings, make_product, settings):
     assert "7 pieces" in first.content.decode()
 
 
-@pytest.mark.parametrize("query", [
-    "price_min=abc",
-    "price_max=1e999",
-    "price_min=NaN&price_max=Infinity",
-    "price_min=-5",
-    "page=-1",
-    "page=0",
-    "page=abc",
-    "page=99999",
-    "page=999999999999999999999999",
-    "size=999",
-    "sort=bogus",
-    "sort=price_asc;DROP TABLE catalog_product",
-    "metal=unobtainium",
-    "metal=gold-18k&metal=gold-18k&metal=",
-    "stone=%00",
-    "in_stock=maybe",
-    "price_min=10&price_min=abc&page=1&page=2",
-    "metal[]=gold-18k",
-    "q=" + "x" * 5000,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "price_min=abc",
+        "price_max=1e999",
+        "price_min=NaN&price_max=Infinity",
+        "price_min=-5",
+        "page=-1",
+        "page=0",
+        "page=abc",
+        "page=99999",
+        "page=999999999999999999999999",
+        "size=999",
+        "sort=bogus",
+        "sort=price_asc;DROP TABLE catalog_product",
+        "metal=unobtainium",
+        "metal=gold-18k&metal=gold-18k&metal=",
+        "stone=%00",
+        "in_stock=maybe",
+        "price_min=10&price_min=abc&page=1&page=2",
+        "metal[]=gold-18k",
+        "q=" + "x" * 5000,
+    ],
+)
 def test_malformed_input_never_breaks_the_page(client, catalogue, query):
     for path in (f"/en/c/rings/?{query}", f"/el/c/rings/?{query}"):
         response = client.get(path)
