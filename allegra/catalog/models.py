@@ -198,3 +198,7 @@ class ProductImage(models.Model):
     @property
     def alt(self) -> str:
         return localized(self, "alt")
+
+
+# The search index tables live with the search engine; importing them here registers them with this app.
+from allegra.catalog.search.models import SearchEntry, SearchIndexState, SearchTerm  # noqa: E402, F401
