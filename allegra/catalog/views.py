@@ -22,6 +22,9 @@ from allegra.catalog.models import Metal, Stone
 
 # Anything longer than this is not a page number anyone meant; treat it like garbage.
 PAGE_NUMBER_MAX_DIGITS = 9
+# Up to this many variants are offered as a list of radio buttons, each with its price and stock in full;
+# more (rings in many sizes) become one drop-down list.
+VARIANT_RADIO_LIMIT = 6
 
 
 def _language() -> str:
@@ -112,6 +115,7 @@ def product(request, slug: str):
             "related": selectors.related_products(product=product),
             "notices": notices,
             "active_category": product.category,
+            "variant_radio_limit": VARIANT_RADIO_LIMIT,
         },
     )
 

@@ -27,7 +27,10 @@
         var page = new DOMParser().parseFromString(html, "text/html");
         var fresh = page.getElementById(targetId);
         if (!fresh) { window.location.assign(url); return; }
+        // A keyboard user who changed the sort order inside the swapped part keeps their place.
+        var focused = document.activeElement && target.contains(document.activeElement) ? document.activeElement.id : "";
         target.replaceWith(fresh);
+        if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
         document.title = page.title;
         history.replaceState(null, "", url);
       })

@@ -133,7 +133,7 @@ def test_product_page_shows_price_vat_breakdown_stock_and_choice(client, shop, l
     assert vat_note in body
     assert '<p class="stock stock-in">' in body
     assert '<form id="variant-choice" method="get"' in body
-    assert '<select id="variant" name="variant">' in body
+    assert 'type="radio" name="variant" value="SKU-' in body
     assert "/p/wave-necklace/" in body, "a piece of the same collection is suggested"
 
 

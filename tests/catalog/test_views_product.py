@@ -1,5 +1,7 @@
 """The product page: choosing a variant without JavaScript, its price, stock and VAT breakdown."""
 
+import re
+
 import pytest
 
 from allegra.catalog.models import Metal, Stone
@@ -34,10 +36,18 @@ def body(response) -> str:
     return response.content.decode()
 
 
+def chosen(page: str) -> str:
+    """The SKU the variant form shows as chosen, whether it is a list of radio buttons or a drop-down."""
+    match = re.search(r'name="variant" value="([^"]+)" id="[^"]+" checked', page) or re.search(
+        r'<option value="([^"]+)" selected>', page
+    )
+    return match.group(1)
+
+
 def test_default_variant_is_the_first_in_stock(client, ring):
     response = client.get("/en/p/solitaire/")
     assert response.context["variant"].sku == "SOL-G-54"
-    assert '<option value="SOL-G-54" selected>' in body(response)
+    assert chosen(body(response)) == "SOL-G-54"
 
 
 def test_variant_by_sku_changes_price_and_stock(client, ring):
@@ -45,7 +55,7 @@ def test_variant_by_sku_changes_price_and_stock(client, ring):
     page = body(response)
     assert '<p class="price">€2,480.00</p>' in page
     assert '<p class="stock stock-in">In stock</p>' in page
-    assert '<option value="SOL-P-54" selected>' in page
+    assert chosen(page) == "SOL-P-54"
     assert "<dd>Platinum</dd>" in page and "<dd>54</dd>" in page and "<dd>SOL-P-54</dd>" in page
 
 
@@ -88,19 +98,44 @@ def test_unknown_variant_falls_back_with_a_message(client, ring, make_product, r
         assert "That option does not exist for this piece" in body(response)
 
 
-def test_variant_options_describe_metal_stone_size_and_price(client, ring):
+def test_few_variants_are_radio_buttons_with_price_and_stock(client, ring):
     page = body(client.get("/en/p/solitaire/"))
-    assert "18K gold · Diamond · Size 52 · €1,290.00 · out of stock</option>" in page
-    assert "Platinum · Diamond · Size 54 · €2,480.00</option>" in page
-    assert '<label for="variant">Choose metal, stone and ring size</label>' in page
+    assert '<legend class="choice-title">Choose metal, stone and ring size</legend>' in page
+    assert page.count('type="radio" name="variant"') == 3
+    assert re.search(
+        r'<span class="option-name">18K gold · Diamond · Size 52</span>\s*'
+        r'<span class="option-price">€1,290.00</span>\s*'
+        r'<span class="option-stock stock-out">Out of stock</span>',
+        page,
+    )
     page_el = body(client.get("/el/p/solitaire/"))
-    assert "Πλατίνα · Διαμάντι · Μέγεθος 54 · 2.480,00\u00a0€</option>" in page_el
+    assert '<span class="option-name">Πλατίνα · Διαμάντι · Μέγεθος 54</span>' in page_el
+    assert '<span class="option-price">2.480,00\u00a0€</span>' in page_el
+
+
+def test_many_variants_are_one_drop_down(client, make_category, make_product):
+    rings = make_category(has_ring_sizes=True)
+    sizes = range(48, 63, 2)  # eight sizes
+    make_product(
+        category=rings,
+        slug="band",
+        variants=[
+            variant_spec(sku=f"BAND-{size}", ring_size=size, price="180", stock=0 if size == 48 else 3)
+            for size in sizes
+        ],
+    )
+    page = body(client.get("/en/p/band/?variant=BAND-56"))
+    assert '<label for="variant" class="choice-title">Choose metal, stone and ring size</label>' in page
+    assert '<select id="variant" name="variant">' in page
+    assert "18K gold · Size 48 · €180.00 · out of stock</option>" in page
+    assert chosen(page) == "BAND-56"
+    assert '<button type="submit" class="button js-hide">Show</button>' in page
 
 
 def test_variant_form_is_get_and_has_a_submit_button_for_no_javascript(client, ring):
     page = body(client.get("/en/p/solitaire/"))
     assert '<form id="variant-choice" method="get" action="/en/p/solitaire/"' in page
-    assert '<button type="submit" class="button js-hide">Show</button>' in page
+    assert '<button type="submit" class="button button-quiet js-hide">Show</button>' in page
 
 
 def test_vat_breakdown_adds_up(client, ring):
