@@ -21,7 +21,8 @@ class VendorSQL(migrations.RunSQL):
 
 
 # SQLite: an FTS5 table over catalog_searchentry (external content, rowid = product id), kept in sync by
-# triggers whatever writes the entries. Keys are [a-z0-9]+ already, so the plain unicode61 tokenizer is
+# triggers whatever writes the entries. A deleted entry (a deleted product cascades to it) also gives the
+# index a new version, so no cached result page outlives the product. Keys are [a-z0-9]+ already, so the plain unicode61 tokenizer is
 # exact; prefix indexes of 2 and 3 characters make "da*" and "dax*" cheap.
 SQLITE_FTS = [
     """
@@ -41,6 +42,7 @@ SQLITE_FTS = [
     CREATE TRIGGER catalog_searchentry_fts_delete AFTER DELETE ON catalog_searchentry BEGIN
         INSERT INTO catalog_search_fts(catalog_search_fts, rowid, title_keys, body_keys)
         VALUES ('delete', old.product_id, old.title_keys, old.body_keys);
+        UPDATE catalog_searchindexstate SET version = lower(hex(randomblob(16))) WHERE id = 1;
     END
     """,
     """
@@ -60,7 +62,8 @@ SQLITE_FTS_REVERSE = [
 ]
 
 # PostgreSQL: the weighted tsvector stored as a generated column ('simple': the keys are normalised already,
-# no stemming or stop words wanted), so ranking reads it instead of re-parsing text, under a GIN index.
+# no stemming or stop words wanted), so ranking reads it instead of re-parsing text, under a GIN index. A
+# statement trigger gives the index a new version when entries are deleted (as on SQLite).
 POSTGRESQL_DOCUMENT = [
     """
     ALTER TABLE catalog_searchentry ADD COLUMN document tsvector GENERATED ALWAYS AS (
@@ -69,59 +72,98 @@ POSTGRESQL_DOCUMENT = [
     ) STORED
     """,
     "CREATE INDEX catalog_searchentry_document ON catalog_searchentry USING gin (document)",
+    """
+    CREATE FUNCTION catalog_searchindex_new_version() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE catalog_searchindexstate SET version = md5(random()::text || clock_timestamp()::text) WHERE id = 1;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER catalog_searchentry_new_version AFTER DELETE ON catalog_searchentry
+    FOR EACH STATEMENT EXECUTE FUNCTION catalog_searchindex_new_version()
+    """,
 ]
 POSTGRESQL_DOCUMENT_REVERSE = [
+    "DROP TRIGGER IF EXISTS catalog_searchentry_new_version ON catalog_searchentry",
+    "DROP FUNCTION IF EXISTS catalog_searchindex_new_version()",
     "DROP INDEX IF EXISTS catalog_searchentry_document",
     "ALTER TABLE catalog_searchentry DROP COLUMN IF EXISTS document",
 ]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('product', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='catalog.product', verbose_name='product')),
-                ('title_keys', models.TextField(help_text='Canonical keys of the Greek and English names.', verbose_name='title keys')),
-                ('body_keys', models.TextField(help_text='Canonical keys of descriptions, category, collection, metals and stones, in both languages.', verbose_name='body keys')),
-                ('indexed_at', models.DateTimeField(auto_now=True, verbose_name='indexed at')),
+                (
+                    "product",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_entry",
+                        serialize=False,
+                        to="catalog.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "title_keys",
+                    models.TextField(
+                        help_text="Canonical keys of the Greek and English names.", verbose_name="title keys"
+                    ),
+                ),
+                (
+                    "body_keys",
+                    models.TextField(
+                        help_text="Canonical keys of descriptions, category, collection, metals and stones, in both languages.",
+                        verbose_name="body keys",
+                    ),
+                ),
+                ("indexed_at", models.DateTimeField(auto_now=True, verbose_name="indexed at")),
             ],
             options={
-                'verbose_name': 'search entry',
-                'verbose_name_plural': 'search entries',
+                "verbose_name": "search entry",
+                "verbose_name_plural": "search entries",
             },
         ),
         migrations.CreateModel(
-            name='SearchTerm',
+            name="SearchTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, verbose_name='key')),
-                ('word', models.CharField(help_text='A folded spelling of the key, shown to shoppers.', max_length=64, verbose_name='word')),
-                ('frequency', models.PositiveIntegerField(default=0, verbose_name='products')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=64, verbose_name="key")),
+                (
+                    "word",
+                    models.CharField(
+                        help_text="A folded spelling of the key, shown to shoppers.", max_length=64, verbose_name="word"
+                    ),
+                ),
+                ("frequency", models.PositiveIntegerField(default=0, verbose_name="products")),
             ],
             options={
-                'verbose_name': 'search term',
-                'verbose_name_plural': 'search terms',
-                'constraints': [models.UniqueConstraint(fields=('key', 'word'), name='searchterm_key_word')],
+                "verbose_name": "search term",
+                "verbose_name_plural": "search terms",
+                "constraints": [models.UniqueConstraint(fields=("key", "word"), name="searchterm_key_word")],
             },
         ),
         migrations.CreateModel(
-            name='SearchIndexState',
+            name="SearchIndexState",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('version', models.CharField(max_length=32, verbose_name='version')),
-                ('changed_at', models.DateTimeField(auto_now=True, verbose_name='changed at')),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("version", models.CharField(max_length=32, verbose_name="version")),
+                ("changed_at", models.DateTimeField(auto_now=True, verbose_name="changed at")),
             ],
             options={
-                'verbose_name': 'search index state',
-                'verbose_name_plural': 'search index state',
+                "verbose_name": "search index state",
+                "verbose_name_plural": "search index state",
             },
         ),
-        VendorSQL('sqlite', SQLITE_FTS, SQLITE_FTS_REVERSE),
-        VendorSQL('postgresql', POSTGRESQL_DOCUMENT, POSTGRESQL_DOCUMENT_REVERSE),
+        VendorSQL("sqlite", SQLITE_FTS, SQLITE_FTS_REVERSE),
+        VendorSQL("postgresql", POSTGRESQL_DOCUMENT, POSTGRESQL_DOCUMENT_REVERSE),
     ]

@@ -91,12 +91,15 @@ class Vocabulary:
         return sorted({key[:length] for key in self.sorted_keys if len(key) >= length})
 
     def _candidates(self, key: str, *, prefix: bool) -> list[str]:
-        if prefix:
-            # A word still being typed: compare with beginnings of indexed keys as long as it, or one longer
-            # (a letter left out). Not one shorter: "near" is not a typo of every word beginning with "ear".
-            return [candidate for length in (len(key), len(key) + 1) for candidate in self._prefixes(length)]
         lengths = range(max(1, len(key) - MAX_EDITS), len(key) + MAX_EDITS + 1)
-        return [candidate for length in lengths for candidate in self._by_length.get(length, ())]
+        whole = [candidate for length in lengths for candidate in self._by_length.get(length, ())]
+        if not prefix:
+            return whole
+        # A word still being typed may also be the beginning of a longer key: compare with the beginnings of
+        # keys as long as it or one longer (a letter left out). Not one shorter: "near" is not a typo of
+        # every word that begins with "ear"; but whole keys one shorter count ("rign" for "ring").
+        beginnings = [candidate for length in (len(key), len(key) + 1) for candidate in self._prefixes(length)]
+        return sorted(set(whole).union(beginnings))
 
     def correct(self, key: str, *, typed: str, prefix: bool = False) -> Correction | None:
         """The indexed key (for a prefix: key beginning) one edit from `key`, the most common one first.
