@@ -57,6 +57,10 @@ class BrowserProblems:
             self.items.append(f"console error on {page.url}: {message.text}")
 
     def _request_failed(self, request) -> None:
+        # The page's script aborts its own fetch when a newer one supersedes it (a second filter change):
+        # that is the script working, not a request failing.
+        if request.resource_type in ("fetch", "xhr") and request.failure == "net::ERR_ABORTED":
+            return
         if not any(item.endswith(request.url) for item in self.items):
             self.items.append(f"request failed ({request.failure}): {request.method} {request.url}")
 
