@@ -208,6 +208,9 @@ def test_every_word_must_match(shop):
         ("aegean", "necklace"),
         ("Σκουλαρίκια", "earrings"),  # category name
         ("bracelets", "bracelet"),
+        ("18K", "olive_ring"),  # carats: letters and digits in one word
+        ("18κ", "sapphire_ring"),  # with a Greek kappa
+        ("925", "necklace"),
     ],
 )
 def test_materials_collections_and_categories_are_searchable(shop, query, expected):
@@ -222,6 +225,12 @@ def test_inactive_products_are_hidden(shop):
 def test_ties_come_back_in_the_same_order(shop):
     first = ids(search("gold", limit=10))
     assert first == ids(search("gold", limit=10))
+
+
+def test_equal_matches_are_ordered_by_product(db):
+    twins = [factories.product(name_el="Βραχιόλι Κύμα", name_en="Wave Bracelet") for _ in range(4)]
+    index_products()
+    assert ids(search("wave bracelet")) == sorted(twin.pk for twin in twins)
 
 
 def test_pagination_counts_every_match(db):

@@ -46,7 +46,9 @@ class SearchResults:
     corrections: dict[str, str] = field(default_factory=dict)  # typo corrections applied
 
 
-EMPTY = SearchResults(product_ids=[], total=0, normalized_query="", corrections={})
+def _nothing() -> SearchResults:
+    # A new object each time: the lists and dicts inside a frozen dataclass can still be changed by a caller.
+    return SearchResults(product_ids=[], total=0, normalized_query="", corrections={})
 
 
 def _bounded(value: object, *, low: int, high: int, default: int) -> int:
@@ -115,7 +117,7 @@ def search_products(*, query: str, language: str, limit: int = 24, offset: int =
     """
     query_words = parse_query(query)
     if not query_words:
-        return EMPTY
+        return _nothing()
     limit = _bounded(limit, low=0, high=MAX_LIMIT, default=24)
     offset = _bounded(offset, low=0, high=MAX_OFFSET, default=0)
     version = index_version()
