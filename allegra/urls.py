@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from allegra.catalog import views as catalog_views
 from allegra.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers may ask for /favicon.ico despite the icon link (Chromium does on error pages).
+    path("favicon.ico", catalog_views.favicon),
 ]
 
 urlpatterns += i18n_patterns(

@@ -70,10 +70,26 @@ def _first_image_prefetch() -> Prefetch:
     return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")[:1], to_attr="first_images")
 
 
+# A card shows neither descriptions nor timestamps; leaving the long texts behind makes listings lighter.
+CARD_DEFERRED_FIELDS = (
+    "description_el",
+    "description_en",
+    "updated_at",
+    "category__description_el",
+    "category__description_en",
+    "collection__description_el",
+    "collection__description_en",
+)
+
+
 def _with_card_data(products: QuerySet) -> QuerySet:
     """What a product card shows: category name, first image, and whether dearer variants exist."""
     dearer = Variant.objects.filter(product=OuterRef("pk"), price__gt=OuterRef("card_price"))
-    products = products.select_related("category", "collection").prefetch_related(_first_image_prefetch())
+    products = (
+        products.select_related("category", "collection")
+        .defer(*CARD_DEFERRED_FIELDS)
+        .prefetch_related(_first_image_prefetch())
+    )
     if "card_price" not in products.query.annotations:
         products = products.annotate(card_price=F("price_from"))
     return products.annotate(has_price_range=Exists(dearer))

@@ -10,9 +10,11 @@ from math import ceil
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from allegra.analytics.services import record_search
 from allegra.catalog import pricing, selectors
@@ -49,6 +51,12 @@ def _page(object_list, number: int, notices: list[str]) -> Page:
         )
         number = paginator.num_pages
     return paginator.page(number)
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """The shop's icon for browsers that ask for /favicon.ico (static URL resolved per request, not at import)."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def home(request):

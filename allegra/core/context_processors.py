@@ -26,10 +26,13 @@ def _same_page_in(request, language: str) -> str:
 
     A path that matches no page (a 404) leads to the home page of that language instead.
     """
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        match = None
+    # The view that answered was found once already; resolve again only for pages no view answered (404).
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
     with override(language):
         if match is None or not match.url_name:
             return reverse("catalog:home")

@@ -216,3 +216,9 @@ def test_pages_are_marked_up_for_the_browser_tests(client, shop):
     assert '<nav class="language-switcher"' in body
     assert '<a href="/en/c/rings/" hreflang="en" lang="en">' in body
     assert '<form role="search" class="site-search" action="/el/search/"' in body
+
+
+def test_favicon_ico_leads_to_the_shop_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
