@@ -58,6 +58,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, products, seed, with_demo_users, jobs, verbosity, **options):
+        if products < 1:
+            raise CommandError(_("--products must be at least 1."))
         if products > catalogue.max_products():
             raise CommandError(
                 _("The demo catalogue can name at most %(limit)s different products.")
