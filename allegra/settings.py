@@ -47,7 +47,7 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (production mode is the default).")
     # Only ever used with DEBUG on or under the test runner.
-    SECRET_KEY = "insecure-development-key-never-used-in-production"
+    SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105 - production refuses it above
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
