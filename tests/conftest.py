@@ -69,6 +69,12 @@ def _check_chromium() -> None:
         service_missing("needs Playwright for Python: run `make install-dev`")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests never run collectstatic, so WhiteNoise finds no STATIC_ROOT; the static files tests need are
+    # served from the app folders (live server) instead. Its warning on every request is noise.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # Checked before any fixture runs, so a missing service costs no database setup.
