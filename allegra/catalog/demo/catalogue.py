@@ -195,12 +195,17 @@ CATEGORY_QUALITY = {
 
 
 def _variant_shapes(rnd: random.Random, combination: Combination) -> list[tuple[str, int | None]]:
-    """(metal, ring size) for each variant: a few sizes per metal for rings, a choice of metals otherwise."""
+    """(metal, ring size) for each variant: a few sizes per metal for rings, a choice of metals otherwise.
+
+    The first metal is the one the design is mainly made in; the others are further versions of it.
+    """
     category = combination.category
     metals = _metals_for(category, combination.stone)
+    leads = {metal: weight for metal, weight in category.lead_metals.items() if metal in metals} or metals
+    lead = _weighted_sample(rnd, leads, 1)
+    others = {metal: weight for metal, weight in metals.items() if metal not in lead}
     if category.has_ring_sizes:
-        metal_count = 1 if rnd.random() < 0.55 else 2
-        chosen = _weighted_sample(rnd, metals, metal_count)
+        chosen = lead + (_weighted_sample(rnd, others, 1) if rnd.random() >= 0.55 else [])
         per_metal = rnd.randint(3, MAX_VARIANTS) if len(chosen) == 1 else MAX_VARIANTS // len(chosen)
         starts = [s for s in (48, 50, 52) if s + 2 * (per_metal - 1) <= RING_SIZE_MAX]
         start = rnd.choice(starts)
@@ -208,7 +213,7 @@ def _variant_shapes(rnd: random.Random, combination: Combination) -> list[tuple[
         assert sizes[0] >= RING_SIZE_MIN and sizes[-1] <= RING_SIZE_MAX
         return [(metal, size) for metal in chosen for size in sizes]
     metal_count = rnd.choices((1, 2, 3, 4), weights=(30, 35, 25, 10))[0]
-    return [(metal, None) for metal in _weighted_sample(rnd, metals, metal_count)]
+    return [(metal, None) for metal in lead + _weighted_sample(rnd, others, metal_count - 1)]
 
 
 def _join(items: list[str], conjunction: str) -> str:

@@ -39,7 +39,8 @@ class CategorySpec:
     gender: str
     styles: tuple[Style, ...]
     weight: int  # share of the catalogue
-    metals: dict[str, int]  # Metal value -> weight
+    metals: dict[str, int]  # Metal value -> weight, for the further metals a design is offered in
+    lead_metals: dict[str, int]  # the metal a design is first made in (its pictures show it)
     stones: dict[str, int]  # Stone value -> weight
     has_ring_sizes: bool = False
     collections: dict[str, int] = field(default_factory=dict)  # collection slug -> weight factor (default 1)
@@ -162,6 +163,10 @@ FINE_METALS = {
     "silver-925": 12,
 }
 LIGHT_METALS = {"silver-925": 45, "gold-14k": 30, "rose-gold-14k": 15, "gold-18k": 5, "white-gold-18k": 5}
+# Most designs are first made in 925 silver or 14K gold, fine rings in gold or white gold; other metals follow.
+COMMON_LEAD = {"silver-925": 42, "gold-14k": 34, "gold-18k": 8, "rose-gold-14k": 8, "white-gold-18k": 8}
+FINE_LEAD = {"gold-14k": 30, "white-gold-18k": 28, "gold-18k": 22, "platinum": 10, "rose-gold-14k": 10}
+LIGHT_LEAD = {"silver-925": 55, "gold-14k": 35, "rose-gold-14k": 10}
 ALL_STONES = {
     "none": 28,
     "diamond": 12,
@@ -193,6 +198,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         has_ring_sizes=True,
         weight=20,
         metals=FINE_METALS,
+        lead_metals=FINE_LEAD,
         stones=ALL_STONES,
         collections={"bridal": 3, "meander": 2},
         styles=(
@@ -224,6 +230,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         has_ring_sizes=True,
         weight=7,
         metals={"gold-14k": 26, "gold-18k": 24, "white-gold-18k": 22, "rose-gold-14k": 12, "platinum": 10},
+        lead_metals={"gold-14k": 35, "gold-18k": 25, "white-gold-18k": 30, "rose-gold-14k": 10},
         stones={"none": 50, "diamond": 30, "zirconia": 8, "sapphire": 5, "ruby": 3},
         collections={"bridal": 4, "meander": 3, "minimal": 2},
         styles=(
@@ -252,6 +259,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         gender=NEUTER,
         weight=15,
         metals=COMMON_METALS,
+        lead_metals=COMMON_LEAD,
         stones=ALL_STONES,
         styles=(
             Style("Κολιέ", "necklace", weight=5),
@@ -277,6 +285,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         gender=NEUTER,
         weight=10,
         metals=COMMON_METALS,
+        lead_metals=COMMON_LEAD,
         stones=ALL_STONES,
         collections={"byzantine": 2, "meander": 2},
         styles=(
@@ -304,6 +313,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         gender=NEUTER_PLURAL,
         weight=16,
         metals=COMMON_METALS,
+        lead_metals=COMMON_LEAD,
         stones=ALL_STONES,
         styles=(
             Style("Σκουλαρίκια", "earrings", several_stones=True, weight=4),
@@ -328,6 +338,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         gender=NEUTER,
         weight=12,
         metals=COMMON_METALS,
+        lead_metals=COMMON_LEAD,
         stones=ALL_STONES,
         styles=(
             Style("Βραχιόλι", "bracelet", weight=4),
@@ -348,6 +359,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         gender=NEUTER,
         weight=5,
         metals={"silver-925": 50, "gold-14k": 30, "rose-gold-14k": 20},
+        lead_metals=LIGHT_LEAD,
         stones={"none": 40, "zirconia": 15, "pearl": 15, "topaz": 10, "sapphire": 6, "amethyst": 6},
         collections={"aegean": 4, "minimal": 2},
         styles=(
@@ -372,6 +384,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         gender=NEUTER,
         weight=8,
         metals=LIGHT_METALS,
+        lead_metals=LIGHT_LEAD,
         stones={"none": 40, "zirconia": 15, "sapphire": 10, "ruby": 10, "topaz": 10, "diamond": 5, "emerald": 5},
         collections={"evil-eye": 6},
         styles=(
@@ -391,6 +404,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         gender=FEMININE,
         weight=4,
         metals=COMMON_METALS,
+        lead_metals=COMMON_LEAD,
         stones=ALL_STONES,
         collections={"olive-branch": 4},
         styles=(
