@@ -23,7 +23,7 @@ from django.db import transaction
 
 from allegra.catalog import search, services
 from allegra.catalog.demo import painter, vocabulary
-from allegra.catalog.demo.catalogue import PlannedProduct, plan_catalogue, plan_slugs
+from allegra.catalog.demo.catalogue import PlannedProduct, max_products, plan_catalogue, plan_slugs
 from allegra.catalog.models import Category, Collection, Product, ProductImage, Variant
 
 logger = logging.getLogger(__name__)
@@ -230,6 +230,27 @@ def _give_renditions(name: str) -> None:
     ProductImage.objects.filter(image=name).update(renditions=renditions)
 
 
+def _new_products(planned: list[PlannedProduct]) -> list[PlannedProduct]:
+    """The planned products the shop does not have yet, known by slug or by any of their SKUs."""
+    existing_slugs = _existing(Product, "slug", [item.slug for item in planned])
+    # A SKU already in the shop (a demo product renamed by staff, say) marks its product as there too.
+    unknown = [item for item in planned if item.slug not in existing_slugs]
+    taken_skus = _existing(Variant, "sku", [v.sku for item in unknown for v in item.variants])
+    return [item for item in unknown if not any(v.sku in taken_skus for v in item.variants)]
+
+
+def _store_pictures(pictures: PicturePainter, progress: Callable[[str], None] | None) -> None:
+    """Saves each painted picture under its pool name and gives it renditions, as the paintings arrive."""
+    for done, (look, data) in enumerate(pictures, start=1):
+        name = picture_name(look)
+        stored = default_storage.save(name, ContentFile(data))
+        if stored != name:  # the storage renamed it: point the rows at the stored file
+            ProductImage.objects.filter(image=name).update(image=stored)
+        _give_renditions(stored)
+        if progress and done % 50 == 0:
+            progress(f"{done}/{len(pictures.looks)} pictures")
+
+
 def seed_catalogue(
     *,
     products: int,
@@ -237,7 +258,14 @@ def seed_catalogue(
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SeedReport:
-    """Seeds (or completes) the demo catalogue of `products` products. Safe to run again: it adds nothing twice."""
+    """Seeds (or completes) the demo catalogue of `products` products. Safe to run again: it adds nothing twice.
+
+    The pictures are painted in other processes while this one writes the rows; everything that touches the
+    database happens in one transaction, so an interrupted run leaves no half catalogue behind (pictures
+    already on disk are reused by the next run).
+    """
+    if not 1 <= products <= max_products():
+        raise ValueError(f"The demo catalogue holds 1 to {max_products()} products, not {products}.")
     report = SeedReport(products_planned=products)
     started = time.perf_counter()
     if is_seeded(products=products, seed=seed):
@@ -246,18 +274,8 @@ def seed_catalogue(
         report.timings["check"] = time.perf_counter() - started
         return report
 
-    planned = plan_catalogue(products=products, seed=seed)
-    existing_slugs = _existing(Product, "slug", [item.slug for item in planned])
-    # A SKU already in the shop (a demo product renamed by staff, say) marks its product as kept too.
-    taken_skus = _existing(
-        Variant, "sku", [v.sku for item in planned if item.slug not in existing_slugs for v in item.variants]
-    )
-    new = [
-        item
-        for item in planned
-        if item.slug not in existing_slugs and not any(v.sku in taken_skus for v in item.variants)
-    ]
-    report.products_kept = len(planned) - len(new)
+    new = _new_products(plan_catalogue(products=products, seed=seed))
+    report.products_kept = products - len(new)
     report.timings["plan"] = time.perf_counter() - started
 
     names = sorted({picture_name(image.look): image.look for item in new for image in item.images}.items())
@@ -276,17 +294,10 @@ def seed_catalogue(
             report.timings["rows"] = time.perf_counter() - mark
 
             mark = time.perf_counter()
-            # Pictures on disk whose renditions no row remembers (an interrupted run) get them again.
+            # Pictures on disk whose renditions no row remembers (a fresh database) get them again.
             for name in sorted(on_disk - set(renditions)):
                 _give_renditions(name)
-            for done, (look, data) in enumerate(pictures, start=1):
-                name = picture_name(look)
-                stored = default_storage.save(name, ContentFile(data))
-                if stored != name:  # the storage renamed it: point the rows at the stored file
-                    ProductImage.objects.filter(image=name).update(image=stored)
-                _give_renditions(stored)
-                if progress and done % 50 == 0:
-                    progress(f"{done}/{len(to_paint)} pictures")
+            _store_pictures(pictures, progress)
             report.timings["pictures"] = time.perf_counter() - mark
     finally:
         pictures.close()
