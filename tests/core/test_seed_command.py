@@ -65,10 +65,14 @@ def test_demo_users_have_the_right_roles(debug_on):
     # The store manager runs the catalogue, not the accounts.
     assert not staff.has_perm("accounts.view_user")
     assert not staff.user_permissions.exists()
-    assert set(staff.get_all_permissions()) == {
+    rights = staff.get_all_permissions()
+    assert rights and all(right.startswith("catalog.") for right in rights)
+    expected = {
         f"catalog.{codename}"
         for codename in Permission.objects.filter(content_type__app_label="catalog").values_list("codename", flat=True)
+        if codename.split("_", 1)[0] in ("add", "change", "delete", "view")
     }
+    assert rights == expected
 
     assert admin.is_staff and admin.is_superuser
     assert admin.check_password("demo-admin-2026")
