@@ -51,6 +51,7 @@ def choose_metal(page, metal: str) -> None:
     page.locator('form#filters select[name="metal"]').select_option(metal)
 
 
+@pytest.mark.policy("K3")
 def test_shopper_walk_home_category_filter_product_language_search(live_server, catalogue, page, browser_problems):
     rings = Category.objects.filter(has_ring_sizes=True).order_by("position").first()
     assert rings is not None, "the demo seed has a ring category"
@@ -112,4 +113,8 @@ def test_shopper_walk_home_category_filter_product_language_search(live_server, 
     assert found[0] in ring_slugs, "the best match is a ring"
     assert len(ring_slugs) * 2 >= len(found), "most results are rings"
 
+    # No console error, failed request or error response; and nothing went to another host: no third-party
+    # script or request before consent (K3).
     assert browser_problems.items == []
+    # Browsing the catalogue needs no cookie at all (the first half of K4; the cart's half comes with the cart).
+    assert page.context.cookies() == []
