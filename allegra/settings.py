@@ -219,13 +219,15 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "plain" if env_bool("LOG_PLAIN", DEBUG) else "json",
             "filters": ["no_personal_data"],
-        }
+        },
+        # A logger with no handler at all falls back to Python's last-resort handler (stderr, raw message).
+        "discard": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Our request log replaces these: theirs carry full paths with query strings.
-        "django.server": {"handlers": [], "propagate": False},
-        "django.request": {"handlers": [], "propagate": False},
+        "django.server": {"handlers": ["discard"], "propagate": False},
+        "django.request": {"handlers": ["discard"], "propagate": False},
         "django.db.backends": {"level": "INFO"},
     },
 }

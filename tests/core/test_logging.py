@@ -3,6 +3,11 @@
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -65,16 +70,63 @@ def test_a_request_is_one_json_line_without_personal_data(client, log_lines):
 
 @pytest.mark.policy("U3")
 @pytest.mark.django_db
-def test_a_path_with_personal_data_stays_out_of_the_log(client, log_lines):
+def test_a_path_with_personal_data_stays_out_of_the_log(client, log_lines, capfd):
     response = client.get("/el/p/maria.papadopoulou@example.com/", REMOTE_ADDR="203.0.113.77")
     assert response.status_code == 404
 
+    # Nothing reaches the process's output either: a logger without handlers would fall back to Python's
+    # last-resort handler, which writes warnings such as Django's "Not Found: <path>" straight to stderr.
+    out, err = capfd.readouterr()
+    assert "maria" not in out + err
     lines = log_lines()
     assert len(lines) == 1, lines
     event = json.loads(lines[0])
     assert event["status"] == 404
     assert "maria" not in lines[0]
     assert "/el/p/" not in lines[0]
+
+
+PRODUCTION_404 = """
+    import django
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.test import Client
+    response = Client().get("/el/p/maria.papadopoulou@example.com/", REMOTE_ADDR="203.0.113.77")
+    assert response.status_code == 404, response.status_code
+"""
+
+
+@pytest.mark.policy("U3")
+def test_production_logging_writes_only_the_request_line(tmp_path):
+    # pytest attaches its own handlers to every logger, so the real logging configuration is checked in a
+    # fresh interpreter: there, a logger left without handlers would fall back to Python's last-resort
+    # handler and print Django's "Not Found: <path>" warning, path and all, to stderr.
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(PRODUCTION_404)],
+        cwd=root,
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "SECRET_KEY": "a-test-secret-key-for-this-run-only",
+            "ALLEGRA_VAR_DIR": str(tmp_path),
+            "ALLOWED_HOSTS": "testserver",
+            "DJANGO_SETTINGS_MODULE": "allegra.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+    output = (result.stdout + result.stderr).splitlines()
+    assert "maria" not in result.stdout + result.stderr
+    request_lines = [json.loads(line) for line in output if '"allegra.request"' in line]
+    # The path matches no URL pattern (not a slug), so there is no route name to log.
+    assert [(event["route"], event["status"]) for event in request_lines] == [(None, 404)]
+    assert [line for line in output if '"allegra.request"' not in line] == []
 
 
 def record(msg: str, *args) -> logging.LogRecord:
