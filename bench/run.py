@@ -83,6 +83,9 @@ class WrkResult:
     p99_ms: float
     errors: int = 0  # non-2xx/3xx responses plus socket errors
     error_detail: dict = field(default_factory=dict)
+    # Time spent inside Django per request (from the shop's own request log), without queueing and HTTP.
+    server_p50_ms: float | None = None
+    server_p99_ms: float | None = None
 
 
 # --- wrk output ----------------------------------------------------------------------------------------
@@ -162,8 +165,9 @@ def targets(results: dict[str, WrkResult]) -> list[dict]:
 def render_table(results: dict[str, WrkResult], checks: list[dict]) -> str:
     trivial = results.get("trivial")
     lines = [
-        f"{'page':<10} {'paths':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x trivial':>10}",
-        "-" * 65,
+        f"{'page':<10} {'paths':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x trivial':>10}"
+        f" {'in Django p50/p99 ms':>21}",
+        "-" * 87,
     ]
     for page in PAGES:
         if page not in results:
@@ -174,9 +178,12 @@ def render_table(results: dict[str, WrkResult], checks: list[dict]) -> str:
             if trivial and trivial.requests_per_second
             else "-"
         )
+        in_django = (
+            f"{result.server_p50_ms:.1f} / {result.server_p99_ms:.1f}" if result.server_p50_ms is not None else "-"
+        )
         lines.append(
             f"{page:<10} {result.paths:>5} {result.requests:>9} {result.requests_per_second:>9.1f} "
-            f"{result.p50_ms:>8.1f} {result.p99_ms:>8.1f} {ratio:>10}"
+            f"{result.p50_ms:>8.1f} {result.p99_ms:>8.1f} {ratio:>10} {in_django:>21}"
         )
     lines += ["", "Targets:"]
     for check in checks:
@@ -189,7 +196,9 @@ def render_table(results: dict[str, WrkResult], checks: list[dict]) -> str:
 
 def bench_env(var_dir: Path) -> dict[str, str]:
     """Production settings for the run: DEBUG off, a fresh secret, the bench's own SQLite database."""
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG", "REDIS_URL"}}
+    # Production defaults for whatever the caller's shell may have set for development.
+    overridden = {"DATABASE_URL", "DEBUG", "REDIS_URL", "LOG_PLAIN", "LOG_LEVEL", "SEARCH_LOG_ENABLED"}
+    env = {key: value for key, value in os.environ.items() if key not in overridden}
     env.update(
         ALLEGRA_VAR_DIR=str(var_dir),
         DEBUG="0",
@@ -224,7 +233,9 @@ def prepare_shop(env: dict[str, str], products: int) -> int:
         env, "from allegra.catalog.models import Product\nprint(json.dumps(Product.objects.visible().count()))"
     )
     if count >= products:
-        print(f"Reusing the seeded catalogue ({count} products).", flush=True)
+        print(f"Reusing the seeded catalogue ({count} products); rebuilding its search index...", flush=True)
+        # The catalogue outlives code changes; the index must be built by the code being measured.
+        django_json(env, "from allegra.catalog.search import index_products\nprint(json.dumps(index_products()))")
     else:
         print(f"Seeding {products} products (once; later runs reuse them)...", flush=True)
         started = time.monotonic()
@@ -349,7 +360,31 @@ def wrk_command(base_url: str, paths_file: Path, args: argparse.Namespace, durat
     ]
 
 
-def run_wrk(base_url: str, page: str, paths: list[str], args: argparse.Namespace, workdir: Path) -> WrkResult:
+def percentile(values: list[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * fraction), len(ordered) - 1)]
+
+
+def server_durations(log_text: str) -> list[float]:
+    """`duration_ms` of every request line the shop logged (one JSON object per line in production)."""
+    durations = []
+    for line in log_text.splitlines():
+        if '"duration_ms"' not in line:
+            continue
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("message") == "request" and isinstance(event.get("duration_ms"), int | float):
+            durations.append(float(event["duration_ms"]))
+    return durations
+
+
+def run_wrk(
+    base_url: str, page: str, paths: list[str], args: argparse.Namespace, workdir: Path, log_path: Path
+) -> WrkResult:
     paths_file = workdir / f"{page}.paths"
     paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
     if args.warmup:
@@ -357,10 +392,20 @@ def run_wrk(base_url: str, page: str, paths: list[str], args: argparse.Namespace
         subprocess.run(
             wrk_command(base_url, paths_file, args, args.warmup), capture_output=True, check=True, timeout=600
         )
+    log_offset = log_path.stat().st_size
     completed = subprocess.run(
         wrk_command(base_url, paths_file, args, args.duration), capture_output=True, text=True, check=True, timeout=600
     )
-    return WrkResult(page=page, paths=len(paths), **parse_wrk(completed.stdout))
+    with log_path.open("rb") as log:
+        log.seek(log_offset)
+        durations = server_durations(log.read().decode("utf-8", "replace"))
+    return WrkResult(
+        page=page,
+        paths=len(paths),
+        server_p50_ms=percentile(durations, 0.5),
+        server_p99_ms=percentile(durations, 0.99),
+        **parse_wrk(completed.stdout),
+    )
 
 
 def ensure_wrk() -> None:
@@ -419,7 +464,7 @@ def main(argv: list[str]) -> int:
             with tempfile.TemporaryDirectory(prefix="allegra-bench-") as workdir:
                 for page in args.pages:
                     print(f"  wrk {page}: -t{args.threads} -c{args.connections} -d{args.duration} ...", flush=True)
-                    results[page] = run_wrk(base_url, page, paths[page], args, Path(workdir))
+                    results[page] = run_wrk(base_url, page, paths[page], args, Path(workdir), log_path)
         finally:
             stop(server)
     except (BenchError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:

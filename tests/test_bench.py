@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.run import WrkResult, duration_ms, parse_wrk, render_table, targets
+from bench.run import WrkResult, duration_ms, parse_wrk, percentile, render_table, server_durations, targets
 
 WRK_OUTPUT = """\
 Running 10s test @ http://127.0.0.1:40123
@@ -85,3 +85,20 @@ def test_pages_answering_errors_fail_the_bench():
     failed = [check["target"] for check in targets(results) if not check["passed"]]
 
     assert failed == ["search: no errors"]
+
+
+def test_server_durations_come_from_the_request_log_lines():
+    log = "\n".join(
+        [
+            '{"time": "t", "level": "INFO", "logger": "allegra.request", "message": "request", "duration_ms": 12.5}',
+            "[2026-01-01 10:00:00 +0000] [12] [INFO] Booting worker with pid: 12",
+            '{"message": "request", "duration_ms": 3}',
+            '{"message": "demo catalogue seeded", "duration_ms": 900}',
+            '{"message": "request", "duration_ms": "broken"',
+        ]
+    )
+
+    assert server_durations(log) == [12.5, 3.0]
+    assert percentile([], 0.5) is None
+    assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.5) == 3.0
+    assert percentile([float(n) for n in range(1, 101)], 0.99) == 100.0
