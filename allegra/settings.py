@@ -237,3 +237,5 @@ SHOP_NAME = "Allegra Jewels"
 SHOP_VAT_RATE = "0.24"
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 24)
 SEARCH_LOG_ENABLED = env_bool("SEARCH_LOG_ENABLED", True)
+# Whole storefront pages for visitors without a session, per catalogue version (0 turns it off).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)

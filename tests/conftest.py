@@ -146,3 +146,14 @@ def media_root(settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = root
     yield root
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: a page or search result cached by an earlier test belongs to
+    another database (each test's data is rolled back, and with it the catalogue version that keyed it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

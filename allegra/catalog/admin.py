@@ -11,6 +11,14 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
     search_fields = ["name_el", "name_en", "slug"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.catalogue_changed(product_ids=obj.products.values_list("pk", flat=True))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)  # only an empty category can go (products PROTECT it)
+        services.catalogue_changed(product_ids=[])
+
 
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
@@ -18,6 +26,15 @@ class CollectionAdmin(admin.ModelAdmin):
     list_filter = ["is_featured"]
     prepopulated_fields = {"slug": ["name_en"]}
     search_fields = ["name_el", "name_en", "slug"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.catalogue_changed(product_ids=obj.products.values_list("pk", flat=True))
+
+    def delete_model(self, request, obj):
+        products = list(obj.products.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        services.catalogue_changed(product_ids=products)
 
 
 class VariantInline(admin.TabularInline):

@@ -12,6 +12,7 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, S
 from django.http import Http404
 from django.utils.translation import get_language
 
+from allegra.catalog import search
 from allegra.catalog.models import Category, Collection, Product, ProductImage, Variant
 
 HOME_NEW_ARRIVALS = 8
@@ -93,6 +94,15 @@ def _with_card_data(products: QuerySet) -> QuerySet:
     if "card_price" not in products.query.annotations:
         products = products.annotate(card_price=F("price_from"))
     return products.annotate(has_price_range=Exists(dearer))
+
+
+def catalogue_version() -> str:
+    """A value that changes whenever anything a storefront page shows changes (one small query).
+
+    Every such change reindexes the products it touches (`services.product_changed`, `catalogue_changed`),
+    so the search index version doubles as the catalogue's.
+    """
+    return search.index_version()
 
 
 def nav_categories() -> list[Category]:

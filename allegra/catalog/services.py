@@ -1,5 +1,6 @@
 """Writes to the catalogue. Every change to a product or its variants goes through `product_changed`."""
 
+from collections.abc import Iterable
 from io import BytesIO
 from pathlib import PurePosixPath
 
@@ -37,6 +38,22 @@ def product_changed(*, product: Product) -> None:
     """Call after any change to a product, its variants or images: summary and search index follow."""
     refresh_product_summary(product=product)
     transaction.on_commit(lambda: search.index_products(product_ids=[product.pk]))
+
+
+def catalogue_changed(*, product_ids: Iterable[int]) -> None:
+    """Call after a category or collection is saved or deleted, with the products that name it.
+
+    Their search texts name it, so they are reindexed; and every page shows the category navigation, so the
+    index version moves on even when no product is touched, which renders all pages anew.
+    """
+    ids = list(product_ids)
+
+    def reindex() -> None:
+        with transaction.atomic():
+            search.index_products(product_ids=ids)
+            search.index_changed()
+
+    transaction.on_commit(reindex)
 
 
 def make_renditions(*, image: ProductImage) -> dict[str, str]:

@@ -21,6 +21,7 @@ from allegra.catalog import pricing, selectors
 from allegra.catalog import search as search_engine
 from allegra.catalog.forms import SORT_CHOICES, ListingFilterForm, SearchForm
 from allegra.catalog.models import Metal, Stone
+from allegra.core.pagecache import cache_public_page
 
 # Anything longer than this is not a page number anyone meant; treat it like garbage.
 PAGE_NUMBER_MAX_DIGITS = 9
@@ -59,10 +60,20 @@ def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
+def _record_search_again(request, search: dict) -> None:
+    """A search page served from the cache is still a search made: it is counted like the first one."""
+    record_search(**search)
+
+
+storefront_page = cache_public_page(generation=selectors.catalogue_version)
+
+
+@storefront_page
 def home(request):
     return render(request, "catalog/home.html", {"home": selectors.home_page()})
 
 
+@storefront_page
 def category(request, slug: str):
     category = selectors.get_category(slug=slug)
     return _listing(
@@ -73,6 +84,7 @@ def category(request, slug: str):
     )
 
 
+@storefront_page
 def collection(request, slug: str):
     collection = selectors.get_collection(slug=slug)
     return _listing(
@@ -105,6 +117,7 @@ def _listing(request, *, subject, products, context: dict):
     )
 
 
+@storefront_page
 def product(request, slug: str):
     product = selectors.get_product(slug=slug)
     variant, unknown_variant = selectors.choose_variant(product=product, requested=request.GET.get("variant"))
@@ -143,6 +156,7 @@ class _SearchHits(Sequence):
         return self.products[index - self.offset]
 
 
+@cache_public_page(generation=selectors.catalogue_version, replay=_record_search_again)
 def search(request):
     form = SearchForm(request.GET)
     query = form.query()
@@ -161,9 +175,11 @@ def search(request):
         )
         number = last
         results = search_engine.search_products(query=query, language=language, limit=size, offset=(number - 1) * size)
+    recorded = None
     if requested == 1:
         # One record per search, not per page turned: later pages are the same search.
-        record_search(normalized_query=results.normalized_query, language=language, result_count=results.total)
+        recorded = {"normalized_query": results.normalized_query, "language": language, "result_count": results.total}
+        record_search(**recorded)
 
     offset = (number - 1) * size
     hits = _SearchHits(
@@ -178,7 +194,9 @@ def search(request):
         notices=notices,
         query_items=[("q", query)],
     )
-    return render(request, "catalog/search.html", context)
+    response = render(request, "catalog/search.html", context)
+    response.page_cache_replay = recorded
+    return response
 
 
 def _fold(word: str) -> str:

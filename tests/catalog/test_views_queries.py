@@ -14,6 +14,14 @@ from tests.catalog.conftest import variant_spec
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """These counts are of pages really rendered; what a page served from the page cache costs is pinned
+    in tests/catalog/test_page_cache.py."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 # home: header categories, featured collections + their cover product + its image, categories + cover product
 # + image, new arrivals + their images.
 HOME_QUERIES = 9

@@ -26,9 +26,9 @@ from django.core.cache import cache
 from allegra.catalog.search.engines import MatchTerm, get_engine
 from allegra.catalog.search.indexer import index_products
 from allegra.catalog.search.normalize import QueryWord, parse_query
-from allegra.catalog.search.vocabulary import MIN_CORRECTABLE_LENGTH, index_version, vocabulary_for
+from allegra.catalog.search.vocabulary import MIN_CORRECTABLE_LENGTH, index_changed, index_version, vocabulary_for
 
-__all__ = ["SearchResults", "index_products", "search_products"]
+__all__ = ["SearchResults", "index_changed", "index_products", "index_version", "search_products"]
 
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000
