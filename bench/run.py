@@ -434,11 +434,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated subset of {','.join(PAGES)}")
     parser.add_argument("--var-dir", type=Path, default=ROOT / "var" / "bench", help="bench database and static")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the served shop, to compare configurations (e.g. --env SEARCH_LOG_ENABLED=0); repeatable",
+    )
     args = parser.parse_args(argv)
     args.pages = [page.strip() for page in args.pages.split(",") if page.strip()]
     unknown = set(args.pages) - set(PAGES)
     if unknown:
         parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+    for item in args.env:
+        name, equals, _value = item.partition("=")
+        if not equals or not name.isidentifier():
+            parser.error(f"--env takes NAME=VALUE, not {item!r}")
     if "trivial" not in args.pages:
         args.pages.insert(0, "trivial")  # every ratio needs it
     return args
@@ -450,6 +461,7 @@ def main(argv: list[str]) -> int:
         ensure_wrk()
         args.var_dir.mkdir(parents=True, exist_ok=True)
         env = bench_env(args.var_dir)
+        env.update(item.split("=", 1) for item in args.env)
         products = prepare_shop(env, args.products)
         paths = {page: page_paths for page, page_paths in pick_paths(env).items() if page in args.pages}
         port = free_port()
@@ -473,7 +485,10 @@ def main(argv: list[str]) -> int:
 
     checks = targets(results)
     print()
-    print(f"Allegra bench: {products} products, gunicorn {args.workers} workers, wrk -c{args.connections}")
+    print(
+        f"Allegra bench: {products} products, gunicorn {args.workers} workers, wrk -c{args.connections}"
+        + (f", with {' '.join(args.env)}" if args.env else "")
+    )
     print(render_table(results, checks))
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC)
@@ -486,6 +501,7 @@ def main(argv: list[str]) -> int:
                 "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
                 "setup": {
                     "products": products,
+                    "environment": args.env,
                     "database": "sqlite (WAL)",
                     "gunicorn_workers": args.workers,
                     "wrk": {
