@@ -88,6 +88,8 @@ def test_sqlite_in_the_var_directory_by_default(tmp_path):
     database = values["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["NAME"] == str(tmp_path / "allegra.sqlite3")
+    # Connections outlive a request: closing the last one would checkpoint the WAL every time.
+    assert database["CONN_MAX_AGE"] == 60
 
 
 def test_database_url_switches_to_postgresql(tmp_path):
