@@ -75,13 +75,15 @@ def browser_problems(live_server) -> BrowserProblems:
 
 
 @pytest.fixture
-def page(live_server, browser_problems, monkeypatch):
-    """A fresh Chromium page with the live server's origin as its only allowed host."""
+def page(live_server, browser_problems):
+    """A fresh Chromium page with the live server's origin as its only allowed host.
+
+    Playwright's sync API keeps an event loop running in the test's thread, so Django refuses database
+    queries there until the page is closed: read what the test needs from the database before this fixture.
+    (Allowing them with DJANGO_ALLOW_ASYNC_UNSAFE would open a second connection that nothing closes.)
+    """
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still
-    # synchronous, so Django's async-safety guard would refuse them without this.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(
