@@ -160,6 +160,7 @@ def render_text(report: PolicyReport) -> list[str]:
             lines.append(f"{'':<{width}}    {_LABEL[outcome]:<5} {nodeid}")
     lines.append("")
     lines.append(f"Proven: {len(report.proven)} of {len(report.clauses)} clauses.")
+    lines.append("(Proven means its tests pass; a clause is only as proven as the tests listed under it.)")
     not_proven = report.not_proven
     lines.append(f"Not proven yet ({len(not_proven)}):")
     for clause in not_proven:
@@ -179,7 +180,8 @@ def render_markdown(report: PolicyReport, *, generated_at: datetime | None = Non
         f"Generated {generated_at:%Y-%m-%d %H:%M} UTC by `make policy-report`. Clauses and summaries: "
         "[docs/policy.md](../docs/policy.md).",
         "",
-        f"**Proven: {len(report.proven)} of {len(report.clauses)} clauses.**",
+        f"**Proven: {len(report.proven)} of {len(report.clauses)} clauses.** Proven means the clause has tests and "
+        "they pass; a clause is only as proven as the tests listed under it.",
         "",
         "| clause | summary | tests |",
         "|---|---|---|",
