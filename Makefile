@@ -8,7 +8,7 @@ PORT ?= 8000
 # pip must install exactly what the lock files say, checked by hash.
 PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check --require-hashes --no-deps
 
-.PHONY: run test test-fast policy-report bench lint format clean lock install install-dev browser seed
+.PHONY: run test policy-report bench lint format clean lock install install-dev browser seed
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from allegra.catalog import views as catalog_views
 from allegra.core import views as core_views
@@ -22,7 +21,7 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", core_views.media),
     ]
 
 handler404 = "allegra.core.views.page_not_found"

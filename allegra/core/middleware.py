@@ -1,5 +1,6 @@
 import logging
 import time
+import traceback
 import uuid
 
 logger = logging.getLogger("allegra.request")
@@ -31,3 +32,19 @@ class RequestLogMiddleware:
         )
         response["X-Request-ID"] = request.request_id
         return response
+
+    def process_exception(self, request, exception):
+        """Logs an unhandled error by its type and where it happened, never its message or local values:
+        those can quote what the visitor sent. The request id ties it to the request line and the 500 page."""
+        frames = traceback.extract_tb(exception.__traceback__)
+        logger.error(
+            "unhandled error",
+            extra={
+                "request_id": getattr(request, "request_id", None),
+                "error": f"{type(exception).__module__}.{type(exception).__qualname__}",
+                "frames": [f"{frame.filename.rsplit('/', 3)[-1]}:{frame.lineno} in {frame.name}" for frame in frames][
+                    -12:
+                ],
+            },
+        )
+        return None  # Django goes on to its 500 handler

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 from django_tasks import task_backends
 
 
@@ -36,6 +38,13 @@ def healthz(request):
     healthy = all(part["ok"] for part in report.values())
     report["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+def media(request, path: str):
+    """Uploaded product images, for a shop served without a separate web server (SERVE_MEDIA).
+
+    The folder is read per request so that a changed MEDIA_ROOT (tests, a second shop) is honoured."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def page_not_found(request, exception=None):

@@ -172,3 +172,24 @@ def test_filter_leaves_clean_messages_untouched():
 
 def test_redact_keeps_ordinary_numbers():
     assert redact("Order 2026-000123 has 3 items, total 1450.00") == "Order 2026-000123 has 3 items, total 1450.00"
+
+
+@pytest.mark.django_db
+@pytest.mark.policy("U3")
+def test_an_unhandled_error_is_logged_by_type_and_place_without_its_message(client, caplog, monkeypatch):
+    from allegra.catalog import views
+
+    def broken(request):
+        raise ValueError("maria@example.com asked for 4111 1111 1111 1111")
+
+    monkeypatch.setattr(views.selectors, "home_page", lambda: broken(None))
+    client.raise_request_exception = False
+    with caplog.at_level(logging.ERROR, logger="allegra.request"):
+        response = client.get("/en/")
+    assert response.status_code == 500
+    [record] = [record for record in caplog.records if record.getMessage() == "unhandled error"]
+    assert record.error == "builtins.ValueError"
+    assert any("in broken" in frame for frame in record.frames)
+    logged = repr(record.__dict__)
+    assert "maria@example.com" not in logged
+    assert "4111" not in logged
