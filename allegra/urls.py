@@ -15,6 +15,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("account/", include("allegra.accounts.urls")),
+    path("privacy/", include("allegra.privacy.urls")),
     path("", include("allegra.catalog.urls")),
     prefix_default_language=True,
 )
