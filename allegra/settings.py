@@ -131,6 +131,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Encryption at rest (policy R1, allegra/core/encryption.py). FIELD_ENCRYPTION_KEYS: comma-separated
+# "keyid:base64url(32 random bytes)", newest first (it encrypts; the others only decrypt, during a rotation).
+# BLIND_INDEX_KEY: base64url(32 random bytes) for keyed look-up digests. Read at first use, not here: a shop
+# without customer data starts without them, and the system check allegra.E001 reports them missing.
+FIELD_ENCRYPTION_KEYS = env_str("FIELD_ENCRYPTION_KEYS")
+BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY")
+if TESTING:
+    # Fixed keys for the test runner only (SHA-256 of public labels: they protect nothing, by design).
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or "test1:VuhvPPOgBdVwxkbZAWMcbpGI8iuRnwxaH4Yub6kzUEw"
+    BLIND_INDEX_KEY = BLIND_INDEX_KEY or "4qb7viWYHo5U32n27idlc3maLO712HlThYofwgsb3N4"
+
 # Cache: Redis when REDIS_URL is set (shared across app servers), else per-process memory.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

@@ -194,8 +194,20 @@ def render_table(results: dict[str, WrkResult], checks: list[dict]) -> str:
 # --- the shop, prepared and served -----------------------------------------------------------------------
 
 
+def bench_keys(var_dir: Path) -> dict[str, str]:
+    """Encryption keys of the bench database: made once and kept beside it, since the database is reused."""
+    path = var_dir / "encryption-keys.env"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"FIELD_ENCRYPTION_KEYS=bench1:{secrets.token_urlsafe(32)}\nBLIND_INDEX_KEY={secrets.token_urlsafe(32)}\n"
+        )
+        path.chmod(0o600)
+    return dict(line.split("=", 1) for line in path.read_text().split())
+
+
 def bench_env(var_dir: Path) -> dict[str, str]:
-    """Production settings for the run: DEBUG off, a fresh secret, the bench's own SQLite database."""
+    """Production settings for the run: DEBUG off, a fresh secret, the bench's own SQLite database and keys."""
     # Production defaults for whatever the caller's shell may have set for development.
     overridden = {"DATABASE_URL", "DEBUG", "REDIS_URL", "LOG_PLAIN", "LOG_LEVEL", "SEARCH_LOG_ENABLED"}
     env = {key: value for key, value in os.environ.items() if key not in overridden}
@@ -207,6 +219,7 @@ def bench_env(var_dir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="bench.settings",
         PYTHONPATH=str(ROOT),
         PYTHONDONTWRITEBYTECODE="1",
+        **bench_keys(var_dir),
     )
     return env
 
