@@ -25,14 +25,21 @@ install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
 ## run: the demo shop in development mode, web server and task worker together
-run: install
+run: install var/dev-keys.env
 	@mkdir -p var
-	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
-	DEBUG=1 $(PY) manage.py seed_demo
+	$(DEV_KEYS) DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	$(DEV_KEYS) DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 PORT=$(PORT) scripts/run-dev
 
-seed: install
-	DEBUG=1 $(PY) manage.py seed_demo
+seed: install var/dev-keys.env
+	$(DEV_KEYS) DEBUG=1 $(PY) manage.py seed_demo
+
+# Encryption keys of the development database, made once (never committed: var/ is ignored). Each recipe
+# line is its own shell, so the lines that touch customer data load them with $(DEV_KEYS).
+DEV_KEYS := set -a; . ./var/dev-keys.env; set +a;
+var/dev-keys.env: | $(VENV)/.base-installed
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py generate_dev_keys --output $@
 
 ## browser: Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser)
 browser:

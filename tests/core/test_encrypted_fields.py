@@ -47,7 +47,7 @@ def secret_table():
 def raw_rows(model=Secret) -> list[tuple]:
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {table}")
+        cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
         return cursor.fetchall()
 
 
