@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class PrivacyConfig(AppConfig):
     name = "allegra.privacy"
     label = "privacy"
     verbose_name = "Privacy"
+
+    def ready(self) -> None:
+        from allegra.privacy import registry
+        from allegra.privacy.checks import check_personal_data_map
+
+        # Each app's personal_data module adds its declarations to the map, as admin.py modules do for admin.
+        registry.autodiscover()
+        checks.register(check_personal_data_map, "privacy")
