@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 
 from allegra.core.encryption import configuration_problems, generate_key, get_keyring, key_id_of
 from allegra.core.management.commands.rotate_encryption_keys import encrypted_tables
@@ -57,7 +58,8 @@ def stored_key_ids() -> set[str]:
 
 def rotate(*args: str) -> str:
     out = StringIO()
-    call_command("rotate_encryption_keys", *args, stdout=out)
+    with translation.override("en"):  # the command speaks the shop's language; these tests read English
+        call_command("rotate_encryption_keys", *args, stdout=out)
     return out.getvalue()
 
 
