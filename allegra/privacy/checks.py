@@ -4,7 +4,8 @@ It fails (errors, so `manage.py check`, `migrate` and `runserver` stop) when
 - a model linked to a person (the user model, or any model with a ForeignKey/OneToOne chain to it) has a field
   that is neither declared as personal data nor listed among the model's technical fields;
 - a field of a personal-data kind (an email, an IP address, an encrypted field) is not declared, wherever it is;
-- a declaration names a model or field that no longer exists, or a subject path that leads nowhere.
+- a declaration names a model or field that no longer exists, or a subject path that leads nowhere;
+- a model that leads to a person is declared as belonging to no one (its rows would escape exports and erasure).
 """
 
 from __future__ import annotations
@@ -158,6 +159,16 @@ def _undeclared_fields(data_map: PersonalDataMap, model) -> list:
             )
         ]
     problems = []
+    if entry is not None and entry.subject_path is None and linked_path is not None:
+        # Its rows would be missing from every person's data, export and erasure.
+        problems.append(
+            _error(
+                f"{label} is declared as belonging to no account, but it leads to one through '{linked_path}'.",
+                obj=model,
+                code="E007",
+                hint=f"Declare it with subject_path='{linked_path}'.",
+            )
+        )
     declared = set()
     if entry is not None:
         declared = {item.field for item in entry.fields} | set(entry.technical_fields)

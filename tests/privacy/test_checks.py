@@ -78,6 +78,16 @@ def test_a_subject_path_that_leads_nowhere_fails_the_check():
     assert [p.id for p in problems] == ["privacy.E006"]
 
 
+def test_a_linked_model_declared_as_belonging_to_no_one_fails_the_check():
+    data_map = _copy(personal_data_map)
+    data_map.models["otp_static.StaticToken"] = replace(
+        data_map.models["otp_static.StaticToken"], subject_path=None, technical_fields=("id", "device")
+    )
+    problems = find_problems(data_map, apps.get_models())
+    assert [p.id for p in problems] == ["privacy.E007"]
+    assert "'device__user'" in problems[0].msg
+
+
 @isolate_apps("allegra.privacy")
 def test_every_field_of_a_model_linked_to_a_person_must_be_declared_or_technical():
     class GiftNote(models.Model):
