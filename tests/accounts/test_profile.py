@@ -264,3 +264,28 @@ def test_profile_save_query_count(customer, customer_client, django_assert_max_n
     customer_client.post(url("accounts:profile"), profile_data())
     with django_assert_max_num_queries(8):
         assert customer_client.post(url("accounts:profile"), profile_data(hometown="Volos")).status_code == 302
+
+
+def test_links_to_pages_built_elsewhere_resolve_safely():
+    from allegra.accounts.views.profile import url_or_none
+
+    assert url_or_none("accounts:no-such-page") is None
+    assert url_or_none("accounts:no-such-page", "accounts:profile") == url("accounts:profile")
+
+
+def test_privacy_page_links_what_we_collect_when_it_exists(customer_client):
+    from allegra.accounts.views.profile import url_or_none
+
+    body = customer_client.get(url("accounts:privacy")).content.decode()
+    public_page = url_or_none("privacy:what-we-collect")
+    if public_page is None:
+        assert "What we collect and why, in full" not in body
+    else:
+        assert f'href="{public_page}"' in body
+
+
+def test_greek_account_pages_are_translated(customer_client):
+    body = customer_client.get(url("accounts:addresses", "el")).content.decode()
+    assert "Διευθύνσεις αποστολής" in body
+    response = customer_client.post(url("accounts:profile", "el"), profile_data(telephone="12"))
+    assert "Γράψτε έναν έγκυρο αριθμό τηλεφώνου" in response.content.decode()
