@@ -132,3 +132,10 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return self.label or str(self.get_kind_display())
+
+    @property
+    def postcode_display(self) -> str:
+        """Greek postcodes are stored as five digits and written the Greek way, "105 63"."""
+        if self.country == "GR" and len(self.postcode) == 5 and self.postcode.isdigit():
+            return f"{self.postcode[:3]} {self.postcode[3:]}"
+        return self.postcode

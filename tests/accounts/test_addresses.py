@@ -148,6 +148,7 @@ def test_add_edit_delete_through_the_pages(customer, customer_client):
 
     page = customer_client.get(url("accounts:addresses")).content.decode()
     assert "Ermou 25" in page
+    assert "105 63 Athens" in page  # stored as five digits, written the Greek way
     assert str(address.public_id) in page
     assert f"/{address.pk}/" not in page.replace(str(address.public_id), "")
 
