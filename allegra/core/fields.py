@@ -6,7 +6,8 @@ a value moved to another column fails to decrypt. Python code, forms, the admin,
 ``refresh_from_db``, ``bulk_create`` and ``update()`` all see the plain value.
 
 What the database cannot do with ciphertext is refused loudly instead of silently returning wrong rows:
-only the ``isnull`` look-up works (``filter(phone__isnull=True)``); ``exact``, ``icontains``, ranges and
+only the ``isnull`` look-up works (``filter(phone__isnull=True)``), plus ``exact`` against the two values
+stored in clear, ``None`` and ``""`` (``filter(phone="")``); any other ``exact``, ``icontains``, ranges and
 transforms raise :class:`~django.core.exceptions.FieldError`. Look values up through a
 :func:`~allegra.core.encryption.blind_index` column instead. Ordering by an encrypted column sorts
 ciphertext: meaningless, so do not. Unique constraints and database indexes are refused by a system check.
@@ -25,10 +26,24 @@ import datetime
 from django.core import checks
 from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models import lookups
 
 from allegra.core import encryption
 
 ALLOWED_LOOKUPS = frozenset({"isnull"})
+
+
+class EmptyOrNullExact(lookups.Exact):
+    """``exact`` for the two values stored in clear: ``None`` (becomes ``IS NULL``) and ``""``.
+
+    ``filter(phone=None)`` and ``filter(phone="")`` are everyday Django idioms for "has no telephone"; any other
+    value would compare ciphertexts, which never match, so it is refused.
+    """
+
+    def __init__(self, lhs, rhs):
+        if not (rhs is None or (isinstance(rhs, str) and rhs == "")):
+            raise FieldError(lhs.output_field._refusal("exact"))
+        super().__init__(lhs, rhs)
 
 
 class EncryptedFieldMixin:
@@ -79,6 +94,8 @@ class EncryptedFieldMixin:
     def get_lookup(self, lookup_name):
         if lookup_name in ALLOWED_LOOKUPS:
             return super().get_lookup(lookup_name)
+        if lookup_name == "exact":
+            return EmptyOrNullExact
         raise FieldError(self._refusal(lookup_name))
 
     def get_transform(self, lookup_name):
@@ -87,8 +104,8 @@ class EncryptedFieldMixin:
     def _refusal(self, lookup_name: str) -> str:
         return (
             f"{self.model.__name__}.{self.name} is encrypted: the database cannot compare its values, so the "
-            f"'{lookup_name}' look-up is refused (only 'isnull' works). Filter on a blind index column "
-            "(allegra.core.encryption.blind_index) instead."
+            f"'{lookup_name}' look-up is refused (only 'isnull', '=None' and '=\"\"' work). Filter on a blind "
+            "index column (allegra.core.encryption.blind_index) instead."
         )
 
     # --- checks ------------------------------------------------------------------------------------------

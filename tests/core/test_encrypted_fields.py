@@ -101,6 +101,22 @@ def test_isnull_is_the_only_lookup(secret_table):
     for lookup in ("note", "note__exact", "note__icontains", "birth_date__gt", "birth_date__year", "phone__in"):
         with pytest.raises(FieldError, match="is encrypted"):
             Secret.objects.filter(**{lookup: "x" if "in" not in lookup else ["x"]}).count()
+    with pytest.raises(FieldError, match="is encrypted"):
+        Secret.objects.filter(note=models.F("label")).count()
+
+
+def test_none_and_empty_string_can_be_matched(secret_table):
+    Secret.objects.create(label="a", note="x", phone="")
+    Secret.objects.create(label="b", note=None, phone="6912345678")
+
+    def labels(queryset):
+        return sorted(queryset.values_list("label", flat=True))
+
+    assert labels(Secret.objects.filter(note=None)) == ["b"]
+    assert labels(Secret.objects.exclude(note=None)) == ["a"]
+    assert labels(Secret.objects.filter(phone="")) == ["a"]
+    assert labels(Secret.objects.exclude(phone__exact="")) == ["b"]
+    assert labels(Secret.objects.filter(birth_date=None)) == ["a", "b"]
 
 
 def test_refresh_update_bulk_create_and_values_list(secret_table):
