@@ -217,3 +217,18 @@ def test_unique_or_indexed_encrypted_fields_fail_the_check():
     assert "allegra.E002" in {error.id for error in Indexed._meta.get_field("email").check()}
     assert not [error for error in Secret._meta.get_field("note").check() if error.id == "allegra.E002"]
     assert not hasattr(Secret, "get_next_by_birth_date")
+
+
+def test_admin_form_edits_plain_values(secret_table, rf, admin_user):
+    from django.contrib.admin import AdminSite, ModelAdmin
+
+    secret = Secret.objects.create(label="a", note="old", birth_date=datetime.date(1970, 1, 1))
+    form_class = ModelAdmin(Secret, AdminSite()).get_form(rf.get("/"), secret)
+    assert form_class(instance=secret)["note"].value() == "old"
+
+    form = form_class(data={"label": "a", "note": "νέο", "phone": "", "birth_date": "1971-02-03"}, instance=secret)
+    assert form.is_valid(), form.errors
+    form.save()
+
+    secret.refresh_from_db()
+    assert (secret.note, secret.birth_date) == ("νέο", datetime.date(1971, 2, 3))

@@ -183,3 +183,24 @@ def test_generate_new_key_for_a_rotation(settings):
 
     settings.FIELD_ENCRYPTION_KEYS = f"{entry},{settings.FIELD_ENCRYPTION_KEYS}"
     assert get_keyring().current_id == entry.split(":")[0]
+
+
+def test_a_write_between_scan_and_rewrite_is_not_lost(old_rows, monkeypatch):
+    """The shop keeps writing during a rotation: a row saved after the scan keeps its new value."""
+    from allegra.core.management.commands import rotate_encryption_keys as command
+
+    target = Secret.objects.order_by("pk").first()
+    original_read_batch = command.Command.read_batch
+
+    def read_batch_then_customer_edits(self, table, *, after, limit):
+        rows = original_read_batch(self, table, after=after, limit=limit)
+        if after is None:  # the first scan saw the old value; now the customer saves a new one
+            Secret.objects.filter(pk=target.pk).update(note="edited during the rotation")
+        return rows
+
+    monkeypatch.setattr(command.Command, "read_batch", read_batch_then_customer_edits)
+    rotate("--batch-size", "3")
+
+    target.refresh_from_db()
+    assert target.note == "edited during the rotation"
+    assert stored_key_ids() == {"new"}
