@@ -219,7 +219,7 @@ def test_unique_or_indexed_encrypted_fields_fail_the_check():
     assert not hasattr(Secret, "get_next_by_birth_date")
 
 
-def test_admin_form_edits_plain_values(secret_table, rf, admin_user):
+def test_admin_form_edits_plain_values(secret_table, rf):
     from django.contrib.admin import AdminSite, ModelAdmin
 
     secret = Secret.objects.create(label="a", note="old", birth_date=datetime.date(1970, 1, 1))
