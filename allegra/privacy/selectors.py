@@ -191,7 +191,7 @@ def what_we_collect(*, data_map: PersonalDataMap | None = None) -> list[Collecte
                 what=_unique(d.description for d in declarations),
                 why=_unique(vocabulary.use_name(use) for d in declarations for use in d.uses),
                 legal_bases=_unique(d.legal_basis.label for d in declarations),
-                how_long=_unique(f"{d.retention.rule.kept}; {vocabulary.then_words(d)}" for d in declarations),
+                how_long=_unique(f"{d.retention.rule.kept} — {vocabulary.then_words(d)}" for d in declarations),
                 shared_with=_unique(f"{p.name} ({p.purpose})" for p in processors),
                 clauses=tuple(sorted({d.clause for d in declarations})),
             )

@@ -34,7 +34,7 @@ def test_the_english_page_says_what_why_how_long_and_with_whom(client):
     assert "The email address you log in with" in page
     assert "to let you log in securely" in page
     assert "our contract with you (GDPR Art. 6(1)(b))" in page
-    assert "while your account exists; erased with the account" in page
+    assert "while your account exists — erased with the account" in page
     assert "We share personal data with no other company at present" in page
     # Staff-only data (two-factor devices, back-office log) belongs in the records of processing, not here.
     assert "authenticator" not in page
@@ -45,6 +45,10 @@ def test_the_greek_page_speaks_greek(client):
     page = client.get("/el/privacy/what-we-collect/").content.decode()
     assert 'lang="el"' in page
     assert "Η διεύθυνση email με την οποία συνδέεστε" in page
+    assert "<h1>Τι συλλέγουμε</h1>" in page
+    assert "Διεύθυνση email" in page
+    assert "όσο υπάρχει ο λογαριασμός σας — διαγράφονται μαζί με τον λογαριασμό" in page
+    assert "η σύμβασή μας μαζί σας (ΓΚΠΔ άρθρο 6 παρ. 1 στοιχ. β)" in page
     assert "The email address you log in with" not in page
 
 
