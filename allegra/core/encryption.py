@@ -9,7 +9,8 @@ Values are sealed with AES-256-GCM under the newest key of a keyring read from t
 * The associated data names the column (``"<app_label>.<model>.<field>"``): a value copied into another
   column, or another row's column of a different kind, fails to decrypt instead of being read as valid.
 * The key id travels with the value, so older keys keep decrypting while ``rotate_encryption_keys``
-  re-encrypts rows to the newest key: the shop never stops during a rotation.
+  re-encrypts rows to the newest key: the shop never stops during a rotation. Random nonces stay safe for
+  about 2**32 encryptions under one key (NIST SP 800-38D); rotating yearly keeps a shop far below that.
 
 Equality look-ups on encrypted data (for example "is this email already registered?") use
 :func:`blind_index`, a keyed HMAC-SHA256 of the normalised value under ``BLIND_INDEX_KEY``. Without the key
