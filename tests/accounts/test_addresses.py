@@ -251,3 +251,17 @@ def test_another_customers_addresses_never_appear(customer, other_customer, othe
 @pytest.mark.policy("C1")
 def test_unknown_public_id_is_not_found(customer_client):
     assert customer_client.get(url("accounts:address-edit", public_id=uuid.uuid4())).status_code == 404
+
+
+def test_address_book_has_a_bound(customer, customer_client, monkeypatch):
+    from allegra.accounts.services import profile as services
+
+    monkeypatch.setattr(services, "MAX_ADDRESSES", 2)
+    make_address(customer)
+    make_address(customer, label="Office")
+    with pytest.raises(services.AddressBookFull):
+        make_address(customer, label="Third")
+    response = customer_client.post(url("accounts:address-add"), address_data(label="Third"))
+    assert response.status_code == 200
+    assert "Your address book is full (2 addresses)" in response.content.decode()
+    assert Address.objects.filter(user=customer).count() == 2

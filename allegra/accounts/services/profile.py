@@ -66,10 +66,20 @@ def _promote_newest(user_id: int, kind: str) -> None:
         Address.objects.filter(pk=newest.pk).update(is_default=True)
 
 
+# Far more than anyone ships to; a bound keeps a script from filling the table through one account.
+MAX_ADDRESSES = 30
+
+
+class AddressBookFull(Exception):
+    """The customer already keeps MAX_ADDRESSES addresses."""
+
+
 @transaction.atomic
 def create_address(*, user: User, is_default: bool = False, **values) -> Address:
     """Adds an address; the first of its kind becomes the default whatever the box said."""
     _lock_book(user.pk)
+    if Address.objects.filter(user=user).count() >= MAX_ADDRESSES:
+        raise AddressBookFull
     address = Address(user=user, **{name: values[name] for name in ADDRESS_FIELDS if name in values})
     first_of_kind = not Address.objects.filter(user=user, kind=address.kind).exists()
     address.save()

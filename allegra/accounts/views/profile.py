@@ -137,9 +137,17 @@ def address_add(request):
     if request.method == "POST":
         form = AddressForm(request.POST)
         if form.is_valid():
-            services.create_address(user=request.user, **form.cleaned_data)
-            messages.success(request, _("The address has been added to your address book."))
-            return redirect("accounts:addresses")
+            try:
+                services.create_address(user=request.user, **form.cleaned_data)
+            except services.AddressBookFull:
+                form.add_error(
+                    None,
+                    _("Your address book is full (%(limit)s addresses): delete one you no longer use first.")
+                    % {"limit": services.MAX_ADDRESSES},
+                )
+            else:
+                messages.success(request, _("The address has been added to your address book."))
+                return redirect("accounts:addresses")
         messages.error(request, _("The address was not saved: please correct the fields marked below."))
     else:
         initial = {}
