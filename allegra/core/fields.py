@@ -47,7 +47,7 @@ class EmptyOrNullExact(lookups.Exact):
 
 
 class EncryptedFieldMixin:
-    """Shared behaviour: text column, encrypt on save, decrypt on load, only ``isnull`` look-ups."""
+    """Shared behaviour: text column, encrypt on save, decrypt on load, only NULL and "" look-ups."""
 
     encrypted = True  # how the rotation command and the personal-data map recognise these fields
 
