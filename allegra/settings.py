@@ -163,10 +163,22 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# The one backend: Django's model backend behind login throttling (customer and /admin/ logins alike).
+AUTHENTICATION_BACKENDS = ["allegra.accounts.backends.ThrottledModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_THROTTLE_ACCOUNT_ATTEMPTS = env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 5)
+LOGIN_THROTTLE_IP_ATTEMPTS = env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 20)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+# Lifetimes of the links in account emails.
+ACCOUNT_VERIFY_LINK_SECONDS = env_int("ACCOUNT_VERIFY_LINK_SECONDS", 3 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)
+# Links in emails point here (e.g. https://allegra.example); empty = the host the request came to.
+SITE_URL = env_str("SITE_URL")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "allegra.accounts.validators.CommonPasswordValidator"},  # the project's own list
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
@@ -208,11 +220,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Email: console in development, SMTP otherwise; every value from the environment.
+# Email: the development outbox (var/outbox, shown at /dev/outbox/) with DEBUG, SMTP otherwise.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "allegra.core.outbox.OutboxEmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+OUTBOX_DIR = VAR_DIR / "outbox"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

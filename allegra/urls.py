@@ -21,6 +21,16 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+if settings.DEBUG:
+    from allegra.core import outbox
+
+    # The development outbox: mail sent in `make run`, readable in the browser.
+    urlpatterns += [
+        path("dev/outbox/", outbox.outbox_list, name="dev-outbox"),
+        path("dev/outbox/<str:name>/", outbox.outbox_message, name="dev-outbox-message"),
+        path("dev/outbox/<str:name>/html", outbox.outbox_message_html, name="dev-outbox-html"),
+    ]
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", core_views.media),

@@ -1,0 +1,67 @@
+"""A new customer in Chromium: sign up, open the link from the email, sign in, open the account, sign out;
+no console error, no failed request, no request to another host."""
+
+import time
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from tests.accounts.auth_support import LINK, PASSWORD, text_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for_mail(smtp_server, count: int, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while len(smtp_server.messages) < count:
+        assert time.monotonic() < deadline, "no email arrived"
+        time.sleep(0.05)
+    return smtp_server.messages[count - 1]
+
+
+def profile_path() -> str | None:
+    """The profile page, once the profile pages exist (reversing needs no database)."""
+    for name in ("accounts:profile", "accounts:home"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def test_sign_up_verify_login_account_logout(live_server, smtp_server, page, browser_problems):
+    account_path = profile_path()
+
+    page.goto(f"{live_server.url}/en/account/sign-up/")
+    page.fill("#id_email", "anna@example.com")
+    page.fill("#id_screen_name", "Άννα")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("#sign-up-form button[type=submit]")
+    page.wait_for_selector("#sign-up-sent")
+
+    message = wait_for_mail(smtp_server, 1)
+    [link] = [url for url in LINK.findall(text_of(message)) if "/account/verify/" in url]
+    assert link.startswith(live_server.url)
+
+    page.goto(link)
+    page.wait_for_url("**/en/account/login/")
+    assert "verified" in page.locator(".notices").inner_text()
+
+    page.fill("#id_username", "anna@example.com")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#logout-button")
+    assert page.locator("#account-link").inner_text().strip() == "My account"
+
+    page.click("#account-link")
+    page.wait_for_load_state()
+    if account_path:
+        assert account_path.split("/account/")[1] in page.url or "/account/" in page.url
+    assert page.locator("#logout-button").is_visible()
+
+    page.click("#logout-button")
+    page.wait_for_selector("#account-link:has-text('Sign in')")
+    assert "signed out" in page.locator(".notices").inner_text()
+
+    assert browser_problems.items == []
