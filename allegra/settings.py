@@ -53,7 +53,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, as the back office that requires two-factor authentication (allegra/core/admin_site.py).
+    "allegra.core.admin_config.BackofficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -189,6 +190,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Athens"
+
+# Staff two-factor authentication: the name authenticator apps show next to the back-office codes.
+OTP_TOTP_ISSUER = "Allegra Jewels"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from allegra.analytics.models import SearchRecord
 from allegra.analytics.selectors import top_searches, zero_result_searches
 from allegra.analytics.services import record_search
+from tests.backoffice.support import verified_client
 
 
 @pytest.mark.policy("U5")
@@ -105,8 +106,7 @@ def test_zero_result_searches_show_what_the_catalogue_lacks(log):
 @pytest.fixture
 def staff_client(client, db):
     staff = get_user_model().objects.create_superuser(email="staff@allegra.example", password="a-long-password-1")
-    client.force_login(staff)
-    return client
+    return verified_client(client, staff)  # the back office needs a second factor (R1)
 
 
 def test_staff_find_zero_result_searches_in_the_admin(staff_client, log):

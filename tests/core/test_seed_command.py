@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allegra.catalog.demo import users
 from allegra.catalog.models import Product, ProductImage, Variant
@@ -78,9 +80,18 @@ def test_demo_users_have_the_right_roles(debug_on):
     assert admin.check_password("demo-admin-2026")
 
 
-def test_the_staff_login_opens_the_admin_and_the_customer_login_does_not(debug_on, client):
+def test_the_staff_login_opens_the_admin_after_two_factor_setup_and_the_customer_login_does_not(debug_on, client):
     seed()
     assert client.login(email=users.STAFF.email, password=users.STAFF.password)
+    # The password alone does not open the back office: the first visit leads to setting up an authenticator.
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/admin/two-factor/setup/")
+    assert client.get("/admin/catalog/product/").status_code == 302
+
+    staff = get_user_model().objects.get(email=users.STAFF.email)
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert client.post("/admin/two-factor/setup/", {"code": code}).status_code == 200
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/catalog/product/").status_code == 200
     client.logout()
@@ -89,6 +100,7 @@ def test_the_staff_login_opens_the_admin_and_the_customer_login_does_not(debug_o
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+    assert not TOTPDevice.objects.filter(user__email=users.CUSTOMER.email).exists()
 
 
 def test_existing_demo_users_are_kept_as_they_are(debug_on):

@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 
-STORE_MANAGER_GROUP = "Store manager"
-# The store manager runs the catalogue: every model of the catalog app, all four rights.
-STORE_MANAGER_APPS = ("catalog",)
-STORE_MANAGER_ACTIONS = ("add", "change", "delete", "view")
+from allegra.accounts.roles import STORE_MANAGER, ensure_staff_roles
+
+STORE_MANAGER_GROUP = STORE_MANAGER
 
 
 @dataclass(frozen=True)
@@ -34,14 +32,8 @@ DEMO_USERS = (CUSTOMER, STAFF, ADMIN)
 
 
 def store_manager_group() -> Group:
-    """The "Store manager" group with exactly the catalogue rights (kept in step with new catalog models)."""
-    group, _ = Group.objects.get_or_create(name=STORE_MANAGER_GROUP)
-    actions = Q()
-    for action in STORE_MANAGER_ACTIONS:
-        actions |= Q(codename__startswith=f"{action}_")
-    permissions = Permission.objects.filter(actions, content_type__app_label__in=STORE_MANAGER_APPS)
-    group.permissions.set(permissions)
-    return group
+    """The "Store manager" group, after every staff role is brought in step with `allegra.accounts.roles`."""
+    return ensure_staff_roles()[STORE_MANAGER_GROUP]
 
 
 @transaction.atomic
