@@ -182,3 +182,23 @@ def test_redis_lock_and_reset(client, redis_cache):
     client.post("/en/account/logout/")
     assert "Too many attempts" not in error_of(fail(client, times=4))
     assert "Too many attempts" in error_of(fail(client))
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [("/en/account/email/", {"new_email": "new@example.com"}), ("/en/account/delete/", {})],
+)
+def test_password_guesses_on_account_pages_count_as_failed_logins(client, url, data):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(make_customer())
+    for _ in range(5):
+        client.post(url, {**data, "password": "wrong"})
+    response = client.post(url, {**data, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many attempts. Try again in 15 minutes." in " ".join(response.context["form"].errors["password"])
+    assert get_user_model().objects.filter(email="eleni@example.com").exists()
+    # The login page is locked for the account as well.
+    assert "Too many attempts" in error_of(
+        Client().post(LOGIN, {"username": "eleni@example.com", "password": PASSWORD})
+    )

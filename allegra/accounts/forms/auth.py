@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from allegra.accounts import throttling
 from allegra.accounts.validators import validate_screen_name
 
 EMAIL_MAX = 254
@@ -77,13 +78,32 @@ class ResetPasswordForm(SetPasswordForm):
     """Django's set-password form: two fields, validated with every password validator."""
 
 
-class EmailChangeForm(forms.Form):
-    new_email = EmailField(label=_("New email address"))
+class PasswordConfirmedForm(forms.Form):
+    """A form a signed-in customer confirms with their password.
+
+    Wrong passwords count as failed logins of the account (throttling.py): a borrowed session cannot be
+    used to guess the password here instead of on the login page.
+    """
+
     password = PasswordField(label=_("Your password"), autocomplete="current-password")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        throttling.check(self.request, self.user.email)
+        if not self.user.check_password(password):
+            throttling.record_failure(self.request, self.user.email)
+            raise forms.ValidationError(_("Your password is not right."), code="wrong_password")
+        return password
+
+
+class EmailChangeForm(PasswordConfirmedForm):
+    new_email = EmailField(label=_("New email address"))
+    field_order = ["new_email", "password"]
 
     def clean_new_email(self):
         new_email = self.cleaned_data["new_email"]
@@ -91,22 +111,6 @@ class EmailChangeForm(forms.Form):
             raise forms.ValidationError(_("That is already your email address."), code="same_email")
         return new_email
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("Your password is not right."), code="wrong_password")
-        return password
 
-
-class DeleteAccountForm(forms.Form):
-    password = PasswordField(label=_("Your password"), autocomplete="current-password")
-
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("Your password is not right."), code="wrong_password")
-        return password
+class DeleteAccountForm(PasswordConfirmedForm):
+    """Only the password: deleting the account is confirmed by it."""

@@ -147,7 +147,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def email_change(request):
-    form = EmailChangeForm(request.POST or None, user=request.user)
+    form = EmailChangeForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         services.request_email_change(
             user=request.user,
@@ -181,7 +181,7 @@ def email_change_confirm(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
