@@ -132,3 +132,26 @@ def test_locmem_mail_is_untouched_by_templates(mailoutbox):
     send_templated_email(to="x@example.com", template="account_deleted", context={"screen_name": "X"}, language="en")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].alternatives[0][1] == "text/html"
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_never_turns_sign_up_into_an_error(client, settings, caplog):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    response = client.post(
+        "/en/account/sign-up/",
+        {
+            "email": "nikos@example.com",
+            "screen_name": "Nikos",
+            "password1": "a long pass phrase 42",
+            "password2": "a long pass phrase 42",
+        },
+    )
+    assert response.status_code in (200, 302)
+    assert "email not sent" in caplog.text
+    assert "nikos@example.com" not in caplog.text
