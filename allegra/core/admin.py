@@ -49,6 +49,17 @@ class AuditedAdminMixin:
                 self._record(request, obj, Action.VIEW, fields, _("opened in the back office"))
         return response
 
+    def changelist_view(self, request, extra_context=None):
+        """A list shows several people's data at once (their emails, names): each person listed gets a view
+        entry naming the columns shown, so "who has seen my data" has an answer for lists too."""
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if request.method == "GET" and response.status_code == 200 and changelist is not None:
+            shown = [name for name in changelist.list_display if isinstance(name, str) and name != "action_checkbox"]
+            for obj in changelist.result_list:
+                self._record(request, obj, Action.VIEW, shown, _("listed in the back office"))
+        return response
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # The user admin's add form names the password twice ("password1", "password2"): one field.

@@ -104,12 +104,22 @@ def test_rewriting_a_row_and_its_hash_still_breaks_the_link_to_the_next(three_en
 def test_staff_viewing_a_customer_record_a_view_with_the_fields_shown(client, make_staff, login_verified, customer):
     agent = make_staff("cs@allegra.example", "Consumer services")
     login_verified(client, agent)
-    assert client.get("/admin/accounts/user/").status_code == 200
-    assert not AuditEntry.objects.exists()  # the list is not a person's page
     assert client.get(f"/admin/accounts/user/{customer.pk}/change/").status_code == 200
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.subject) == ("view", agent, str(customer.public_id))
     assert {"email", "screen_name"} <= set(entry.fields)
+    assert verify_chain().intact
+
+
+@pytest.mark.policy("R1")
+def test_a_list_of_customers_records_a_view_for_each_person_listed(client, make_staff, login_verified, customer):
+    agent = make_staff("cs@allegra.example", "Consumer services")
+    login_verified(client, agent)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    entries = {entry.subject: entry for entry in AuditEntry.objects.filter(action="view")}
+    assert set(entries) == {str(customer.public_id), str(agent.public_id)}
+    assert "email" in entries[str(customer.public_id)].fields
+    assert entries[str(customer.public_id)].actor == agent
     assert verify_chain().intact
 
 
