@@ -49,8 +49,10 @@ def catalogue_changed(*, product_ids: Iterable[int]) -> None:
     ids = list(product_ids)
 
     def reindex() -> None:
-        with transaction.atomic():
+        # Reindexing moves the version on by itself; with no product to reindex, move it on directly.
+        if ids:
             search.index_products(product_ids=ids)
+        else:
             search.index_changed()
 
     transaction.on_commit(reindex)
