@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allegra.core",
     "allegra.accounts",
     "allegra.catalog",
+    "allegra.consent",
     "allegra.analytics",
     "allegra.privacy",
 ]
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # request.consent: the browser's cookie choice and its Global Privacy Control signal (K1, S5).
+    "allegra.consent.middleware.ConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -104,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "allegra.core.context_processors.shop",
+                "allegra.core.context_processors.csrf",
             ],
         },
     }
@@ -276,3 +280,17 @@ CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 24)
 SEARCH_LOG_ENABLED = env_bool("SEARCH_LOG_ENABLED", True)
 # Whole storefront pages for visitors without a session, per catalogue version (0 turns it off).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+
+# Cookie consent (K1-K6). The choice lives in a functional cookie for 12 months. Policy versions are dates;
+# a choice made under a version older than CONSENT_RENEWED_AT_VERSION (the last material change of the
+# consent-based categories) is asked again.
+CONSENT_COOKIE_NAME = "allegra_consent"
+CONSENT_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+PRIVACY_POLICY_VERSION = env_str("PRIVACY_POLICY_VERSION", "2026-11-01")
+CONSENT_RENEWED_AT_VERSION = env_str("CONSENT_RENEWED_AT_VERSION", "2026-11-01")
+
+# First-party analytics (C6, U5), only with performance consent.
+ANALYTICS_VISITOR_COOKIE_NAME = "allegra_visitor"
+ANALYTICS_MAX_BODY_BYTES = env_int("ANALYTICS_MAX_BODY_BYTES", 16 * 1024)
+ANALYTICS_MAX_BATCH = env_int("ANALYTICS_MAX_BATCH", 50)
+ANALYTICS_EVENTS_PER_MINUTE = env_int("ANALYTICS_EVENTS_PER_MINUTE", 240)

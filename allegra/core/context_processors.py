@@ -68,3 +68,12 @@ def shop(request):
             lambda: next(link for link in links if link.code == settings.LANGUAGE_CODE)
         ),
     }
+
+
+def csrf(request):
+    """`{% csrf_token %}` as Django's own, except that pages rendered for the page cache get a placeholder that
+    each response replaces with the visitor's token (allegra/core/pagecache.py). Listed after Django's
+    built-in csrf processor, so this one wins."""
+    from allegra.core.pagecache import csrf_token_for_page
+
+    return {"csrf_token": SimpleLazyObject(lambda: csrf_token_for_page(request))}

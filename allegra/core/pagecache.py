@@ -3,7 +3,14 @@
 Most storefront traffic is anonymous browsing of the same catalogue pages. Such a visitor's page depends on
 nothing but its URL and the catalogue, so it is rendered once per catalogue version and then served from the
 cache (Redis when configured, shared by every app server). Anything personal turns the cache off for that
-request: a session cookie (a login, a cart), a CSRF token in the page, a message, a cookie being set.
+request: a session cookie (a login, a cart), a message, a cookie being set.
+
+Forms stay cacheable: while a page is rendered for the cache, `{% csrf_token %}` writes a placeholder, and each
+response (the first one and every hit) gets the visitor's own token in its place. The cookie banner's form
+is on every first visit, so without this no first visit would ever be served from the cache.
+
+A cached page also depends on the visitor's cookie choice (`request.consent.cache_variant`): the banner, the
+notice that a GPC signal was honoured, and the tags of the allowed categories are in the page.
 """
 
 import hashlib
@@ -13,9 +20,28 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 
 # Headers worth keeping with the stored page; the middleware adds the rest again on every response.
 KEPT_HEADERS = ("Content-Type", "Content-Language")
+
+# Written by `{% csrf_token %}` instead of the token while a page is rendered for the cache; the same length
+# and alphabet as a real masked token, so the page's markup is the same either way.
+CSRF_PLACEHOLDER = "pagecachecsrfplaceholder" * 2 + "0123456789abcdef"
+_CSRF_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+
+
+def csrf_token_for_page(request: HttpRequest) -> str:
+    """The CSRF token a template writes: the placeholder while the page is rendered for the cache."""
+    if getattr(request, "rendering_for_page_cache", False):
+        return CSRF_PLACEHOLDER
+    return get_token(request)
+
+
+def _with_visitor_token(request: HttpRequest, content: bytes) -> bytes:
+    if _CSRF_PLACEHOLDER_BYTES not in content:
+        return content
+    return content.replace(_CSRF_PLACEHOLDER_BYTES, get_token(request).encode())
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -42,7 +68,9 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
 def _key(request: HttpRequest, generation: str) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
-    return f"page:{generation}:{digest}"
+    consent = getattr(request, "consent", None)
+    variant = consent.cache_variant if consent is not None else "-"
+    return f"page:{generation}:{variant}:{digest}"
 
 
 def cache_public_page(
@@ -64,12 +92,16 @@ def cache_public_page(
             if stored is not None:
                 if replay is not None and stored["replay"] is not None:
                     replay(request, stored["replay"])
-                response = HttpResponse(stored["content"])
+                response = HttpResponse(_with_visitor_token(request, stored["content"]))
                 for header, value in stored["headers"].items():
                     response[header] = value
                 response["X-Page-Cache"] = "hit"
                 return response
-            response = view(request, *args, **kwargs)
+            request.rendering_for_page_cache = True
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.rendering_for_page_cache = False
             if _cacheable_response(request, response):
                 headers = {header: response[header] for header in KEPT_HEADERS if response.has_header(header)}
                 replayed = getattr(response, "page_cache_replay", None)
@@ -79,6 +111,8 @@ def cache_public_page(
                     settings.PAGE_CACHE_SECONDS,
                 )
                 response["X-Page-Cache"] = "miss"
+            if not response.streaming:
+                response.content = _with_visitor_token(request, response.content)
             return response
 
         return wrapper

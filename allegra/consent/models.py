@@ -1,0 +1,134 @@
+"""The consent ledger: proof of every cookie choice a visitor or customer made (GDPR Art. 7(1)).
+
+A `ConsentRecord` is written once and never changed: a new choice is a new record, and the latest record of a
+browser (its `consent_id`) or of an account is the choice in force. `ConsentNotice` keeps, once per distinct
+text, the exact words the visitor was shown when choosing; records point at it by the text's SHA-256.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """The cookie categories of the policy (K1). Functional is always on and never asked."""
+
+    FUNCTIONAL = "functional", _("Functional")
+    PERFORMANCE = "performance", _("Performance")
+    ADVERTISING = "advertising", _("Social media and advertising")
+
+
+# The categories a visitor chooses; functional is not a choice.
+CHOSEN_CATEGORIES = (Category.PERFORMANCE, Category.ADVERTISING)
+
+
+class Source(models.TextChoices):
+    """Where a choice was made."""
+
+    BANNER_FIRST_LAYER = "banner_first_layer", _("Cookie banner (Accept all or Reject all)")
+    BANNER_CHOOSE_LAYER = "banner_choose_layer", _("Cookie banner (Choose)")
+    ACCOUNT_SETTINGS = "account_settings", _("Account settings")
+    CHECKOUT = "checkout", _("Checkout")
+    GPC = "gpc", _("Global Privacy Control signal")
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a ledger record in place."""
+
+
+class ConsentRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("consent records are append-only: record a new choice instead")
+
+    def delete(self):
+        raise AppendOnlyError("consent records are deleted only by the retention purge")
+
+    def attach_to_account(self, user) -> int:
+        """Links a browser's anonymous records to the account its visitor signed in to. The choices stay as
+        they were made; only the owner is filled in, and never replaced."""
+        return super().filter(user__isnull=True).update(user=user)
+
+    def purge(self) -> int:
+        """Deletes these records: for the retention rule only (5 years after the consent ended)."""
+        deleted, _by_model = super().delete()
+        return deleted
+
+
+class ConsentNotice(models.Model):
+    """The exact text shown with a choice, stored once per distinct text."""
+
+    text_hash = models.CharField(_("SHA-256 of the text"), max_length=64, unique=True)
+    language = models.CharField(_("language"), max_length=8)
+    source = models.CharField(_("shown in"), max_length=24, choices=Source.choices)
+    policy_version = models.CharField(_("policy version"), max_length=20)
+    text = models.TextField(_("text"))
+    first_shown_at = models.DateTimeField(_("first shown"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent notice")
+        verbose_name_plural = _("consent notices")
+        ordering = ["-first_shown_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} · {self.language} · {self.policy_version} · {self.text_hash[:12]}"
+
+
+class ConsentRecord(models.Model):
+    consent_id = models.UUIDField(
+        _("consent id"), db_index=True, help_text=_("A random id of the browser, kept in its consent cookie.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        # Proof of consent outlives the account (5 years after the consent ends), detached from it.
+        on_delete=models.SET_NULL,
+        related_name="consent_records",
+    )
+    performance = models.BooleanField(_("performance granted"))
+    advertising = models.BooleanField(_("social media and advertising granted"))
+    source = models.CharField(_("source"), max_length=24, choices=Source.choices)
+    gpc = models.BooleanField(_("Global Privacy Control signal present"), default=False)
+    policy_version = models.CharField(_("policy version"), max_length=20)
+    notice = models.ForeignKey(
+        ConsentNotice,
+        verbose_name=_("text shown"),
+        to_field="text_hash",
+        db_column="text_hash",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    ip_truncated = models.GenericIPAddressField(_("IP address (truncated)"), null=True, blank=True)
+    user_agent_hash = models.CharField(_("user agent (keyed hash)"), max_length=64, blank=True)
+
+    objects = ConsentRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["consent_id", "recorded_at"], name="consent_browser_time"),
+            models.Index(fields=["user", "recorded_at"], name="consent_account_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} · {self.recorded_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("consent records are append-only: record a new choice instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("consent records are deleted only by the retention purge")
+
+    def granted(self, category: str) -> bool:
+        if category == Category.FUNCTIONAL:
+            return True
+        return bool(getattr(self, category))
