@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from allegra.catalog import views as catalog_views
+from allegra.consent import wellknown
 from allegra.core import views as core_views
 
 urlpatterns = [
@@ -12,10 +13,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers may ask for /favicon.ico despite the icon link (Chromium does on error pages).
     path("favicon.ico", catalog_views.favicon),
+    path(".well-known/gpc.json", wellknown.gpc_json, name="gpc-json"),
+    # First-party analytics: no language prefix, the script and pixels call them from any page.
+    path("a/", include("allegra.analytics.urls")),
 ]
 
 urlpatterns += i18n_patterns(
+    path("account/consent/", include("allegra.consent.urls_account")),
     path("account/", include("allegra.accounts.urls")),
+    path("cookies/", include("allegra.consent.urls")),
     path("privacy/", include("allegra.privacy.urls")),
     path("", include("allegra.catalog.urls")),
     prefix_default_language=True,
