@@ -1,0 +1,56 @@
+"""The consent ledger in the back office: read-only for everyone, superusers included (it is proof; a change
+would destroy it). The Privacy officer reads it (`consent.view_consentrecord`, `consent.view_consentnotice`).
+
+Records linked to an account are a person's data: opening one, or listing them, writes a view entry in the
+staff audit log (the same mixin as the customer admins).
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from allegra.consent.models import ConsentNotice, ConsentRecord
+from allegra.core.admin import AuditedAdminMixin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(AuditedAdminMixin, ReadOnlyAdmin):
+    list_display = ["recorded_at", "source", "performance", "advertising", "gpc", "policy_version", "consent_id"]
+    list_filter = ["source", "recorded_at", "gpc", "policy_version"]
+    date_hierarchy = "recorded_at"
+    search_fields = ["=consent_id"]
+    search_help_text = _("Search by the browser's consent id.")
+    list_select_related = ["user"]
+    fields = [
+        "consent_id",
+        "user",
+        "recorded_at",
+        "source",
+        "performance",
+        "advertising",
+        "gpc",
+        "policy_version",
+        "notice",
+        "ip_truncated",
+        "user_agent_hash",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(ConsentNotice)
+class ConsentNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["first_shown_at", "source", "language", "policy_version", "text_hash"]
+    list_filter = ["source", "language", "policy_version", "first_shown_at"]
+    search_fields = ["=text_hash"]
+    fields = ["text_hash", "source", "language", "policy_version", "first_shown_at", "text"]
+    readonly_fields = fields

@@ -1,0 +1,28 @@
+"""Reads of the consent ledger for one account: its history and the choice in force."""
+
+from __future__ import annotations
+
+from allegra.consent.models import Category, ConsentRecord
+
+
+def history_for(*, user) -> list[ConsentRecord]:
+    """Every choice of the account, newest first (one query). Another account's records never appear."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(ConsentRecord.objects.filter(user=user).order_by("-recorded_at", "-id"))
+
+
+def latest_for_account(*, user) -> ConsentRecord | None:
+    """The account's choice in force: its latest record, from whichever browser or page it was made."""
+    if user is None or not user.is_authenticated:
+        return None
+    return ConsentRecord.objects.filter(user=user).order_by("-recorded_at", "-id").first()
+
+
+def account_allows(*, user, category: str) -> bool:
+    """Whether the account's latest choice grants `category` (for email pixels: performance). No record means
+    no consent."""
+    if category == Category.FUNCTIONAL:
+        return True
+    latest = latest_for_account(user=user)
+    return latest is not None and latest.granted(category)

@@ -1,0 +1,275 @@
+"""Writes to the consent ledger, and the browser's copy of the choice in its cookie (K1-K6, S5, GDPR Art. 7(1)).
+
+Every choice appends one `ConsentRecord`; nothing here changes or deletes a record, except the retention purge.
+The state a function returns is what the browser's cookie should hold next: the caller passes it to
+`remember_choice(response, state)`.
+
+What a record keeps of the browser, and why it is enough for proof without identifying anyone by itself:
+
+* the IP address truncated before storage (IPv4 to its /24, IPv6 to its /48: the network, not the device),
+  from ``REMOTE_ADDR`` only (a client can write any ``X-Forwarded-For`` it likes; the production proxy sets
+  REMOTE_ADDR to the real peer);
+* a keyed HMAC-SHA256 of the user agent, under the shop's blind-index key (`allegra.core.encryption`) with a
+  purpose of its own. That key is made for exactly this, keyed digests to answer "is this the same value?",
+  it is stable (SECRET_KEY is rotated when it leaks and would turn every stored hash unverifiable), and
+  production refuses to start without it (system check allegra.E001). Without the key nobody can test
+  guesses of user agents against the ledger, as one could against a plain hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+from allegra.consent.models import ConsentNotice, ConsentRecord, Source
+from allegra.consent.state import NO_CHOICE, ConsentState
+from allegra.core.encryption import blind_index
+
+USER_AGENT_PURPOSE = "consent.user_agent"
+# A user agent longer than this is cut before hashing: real ones are a few hundred characters.
+USER_AGENT_MAX_CHARS = 1024
+# Retention (data map: Retention.CONSENT_RECORDS): proof is kept 5 years after the consent ended.
+RETENTION = timedelta(days=5 * 365 + 1)
+
+
+# --- what a record keeps of the browser ----------------------------------------------------------------------
+
+
+def truncate_ip(value: str | None) -> str | None:
+    """The network of an address: IPv4 to /24 (``203.0.113.57`` -> ``203.0.113.0``), IPv6 to /48. None for
+    anything that is not an IP address. An IPv4 address mapped into IPv6 is treated as the IPv4 one."""
+    try:
+        address = ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+
+
+def hash_user_agent(user_agent: str | None) -> str:
+    """A keyed hash of the user agent ("" when there is none); see the module's docstring for the key."""
+    if not user_agent:
+        return ""
+    return blind_index(user_agent[:USER_AGENT_MAX_CHARS], purpose=USER_AGENT_PURPOSE)
+
+
+def normalise_notice(text: str) -> str:
+    """The text as it counts for its hash: runs of whitespace (template indentation, line breaks) are one space."""
+    return " ".join((text or "").split())
+
+
+def notice_hash(text: str) -> str:
+    return hashlib.sha256(normalise_notice(text).encode("utf-8")).hexdigest()
+
+
+def _notice_for(*, text: str, source: Source) -> ConsentNotice | None:
+    """The stored notice for this exact text, created the first time it is shown with a choice."""
+    normalised = normalise_notice(text)
+    if not normalised:
+        return None
+    notice, _created = ConsentNotice.objects.get_or_create(
+        text_hash=notice_hash(normalised),
+        defaults={
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+            "source": source,
+            "policy_version": settings.PRIVACY_POLICY_VERSION,
+            "text": normalised,
+        },
+    )
+    return notice
+
+
+def _current(request) -> ConsentState:
+    return getattr(request, "consent", None) or NO_CHOICE
+
+
+def _account(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _append(
+    *,
+    request,
+    consent_id: uuid.UUID,
+    performance: bool,
+    advertising: bool,
+    source: Source,
+    gpc: bool,
+    notice: ConsentNotice | None,
+) -> ConsentRecord:
+    return ConsentRecord.objects.create(
+        consent_id=consent_id,
+        user=_account(request),
+        performance=performance,
+        advertising=advertising,
+        source=source,
+        gpc=gpc,
+        policy_version=settings.PRIVACY_POLICY_VERSION,
+        notice=notice,
+        ip_truncated=truncate_ip(request.META.get("REMOTE_ADDR")),
+        user_agent_hash=hash_user_agent(request.META.get("HTTP_USER_AGENT")),
+    )
+
+
+# --- choices ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_choice(
+    *, request, performance: bool, advertising: bool, source: Source, notice_text: str = ""
+) -> ConsentState:
+    """Appends the visitor's choice to the ledger and returns the state the browser's cookie should hold.
+
+    The browser keeps its consent id (a new one is minted on its first choice); a signed-in customer's choice is
+    linked to the account. With a Global Privacy Control signal on the request, "Accept all" on the banner's
+    first layer still leaves advertising refused (S5): only an explicit tick, on the choose layer or the
+    account page, overrides the signal. `notice_text` is the exact text shown with the choice.
+    """
+    source = Source(source)
+    current = _current(request)
+    performance, advertising = bool(performance), bool(advertising)
+    if current.gpc_signal and source == Source.BANNER_FIRST_LAYER:
+        advertising = False
+    consent_id = current.consent_id or uuid.uuid4()
+    _append(
+        request=request,
+        consent_id=consent_id,
+        performance=performance,
+        advertising=advertising,
+        source=source,
+        gpc=current.gpc_signal,
+        notice=_notice_for(text=notice_text, source=source),
+    )
+    return ConsentState(
+        consent_id=consent_id,
+        decided=True,
+        performance=performance,
+        advertising=advertising,
+        # Once the signal was seen with a choice, it is not recorded again as a refusal: the visitor's explicit
+        # choice made with the signal on stays the choice in force.
+        gpc_honoured=current.gpc_honoured or current.gpc_signal,
+        policy_version=settings.PRIVACY_POLICY_VERSION,
+        gpc_signal=current.gpc_signal,
+    )
+
+
+@transaction.atomic
+def record_gpc_refusal(*, request) -> ConsentState:
+    """Records the Global Privacy Control signal as a refusal of advertising (source GPC; linked to the account
+    when signed in). Performance stays as the browser had it; a visitor who has not chosen yet still sees the
+    banner, which now says that the signal was honoured."""
+    current = _current(request)
+    consent_id = current.consent_id or uuid.uuid4()
+    _append(
+        request=request,
+        consent_id=consent_id,
+        performance=current.performance,
+        advertising=False,
+        source=Source.GPC,
+        gpc=True,
+        notice=None,
+    )
+    return replace(
+        current,
+        consent_id=consent_id,
+        advertising=False,
+        gpc_honoured=True,
+        policy_version=current.policy_version or settings.PRIVACY_POLICY_VERSION,
+        gpc_signal=True,
+    )
+
+
+def remember_choice(response: HttpResponse, state: ConsentState) -> None:
+    """Puts the state in the browser's signed consent cookie (a functional cookie: 12 months)."""
+    response.set_cookie(
+        settings.CONSENT_COOKIE_NAME,
+        state.to_cookie(),
+        max_age=settings.CONSENT_COOKIE_MAX_AGE,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+# --- sign-in ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attach_browser_to_account(*, request, user) -> ConsentState | None:
+    """Called right after sign-in: links the browser's anonymous records to the account, and makes the newer of
+    the browser's latest choice and the account's latest choice the one in force.
+
+    Returns the state the browser's cookie should now hold, or None when the cookie already holds the choice in
+    force (the browser's own choice is the newer, or neither has any): re-signing it would stretch its 12 months.
+    A refusal by Global Privacy Control recorded for the account, from any browser, is newer than an older
+    grant in this browser, so it wins here too (S5); it refuses advertising and leaves the rest as it was.
+    """
+    browser = _current(request)
+    browser_latest = None
+    if browser.consent_id is not None:
+        ConsentRecord.objects.filter(consent_id=browser.consent_id).attach_to_account(user)
+        browser_latest = ConsentRecord.objects.filter(consent_id=browser.consent_id).order_by("-recorded_at", "-id")
+        browser_latest = browser_latest.first()
+    account_latest = ConsentRecord.objects.filter(user=user).order_by("-recorded_at", "-id").first()
+    if account_latest is None:
+        return None
+    if browser_latest is not None and (browser_latest.recorded_at, browser_latest.pk) >= (
+        account_latest.recorded_at,
+        account_latest.pk,
+    ):
+        return None
+    consent_id = browser.consent_id or uuid.uuid4()
+    if account_latest.source == Source.GPC:
+        return replace(browser, consent_id=consent_id, advertising=False, gpc_honoured=True)
+    state = ConsentState(
+        consent_id=consent_id,
+        decided=True,
+        performance=account_latest.performance,
+        advertising=account_latest.advertising,
+        gpc_honoured=browser.gpc_honoured,
+        policy_version=account_latest.policy_version,
+        gpc_signal=browser.gpc_signal,
+    )
+    expired = account_latest.recorded_at <= timezone.now() - timedelta(seconds=settings.CONSENT_COOKIE_MAX_AGE)
+    if expired or state.policy_version < settings.CONSENT_RENEWED_AT_VERSION:
+        # Older than 12 months, or made before the latest material change: asked again (as `from_cookie` does).
+        state = replace(state, decided=False, performance=False, advertising=False)
+    return state
+
+
+# --- retention -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def purge_expired_records(*, now: datetime | None = None) -> int:
+    """Deletes the records whose consent ended more than 5 years ago, and returns how many went.
+
+    A record's consent ends when a newer record of the same browser (consent id) or of the same account
+    supersedes it. The record in force for a browser or an account is never deleted, however old.
+    """
+    cutoff = (now or timezone.now()) - RETENTION
+    newer = ConsentRecord.objects.filter(recorded_at__lte=cutoff).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
+    )
+    superseded_in_browser = newer.filter(consent_id=OuterRef("consent_id"))
+    superseded_in_account = newer.filter(user__isnull=False, user=OuterRef("user"))
+    expired = ConsentRecord.objects.filter(recorded_at__lt=cutoff).filter(
+        Exists(superseded_in_browser) | Exists(superseded_in_account)
+    )
+    ids = list(expired.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    return ConsentRecord.objects.filter(pk__in=ids).purge()

@@ -1,0 +1,11 @@
+"""Background work of the consent ledger, scheduled daily (allegra/core/schedule.py)."""
+
+from django_tasks import task
+
+from allegra.consent.services import purge_expired_records
+
+
+@task()
+def purge_expired_consent_records() -> int:
+    """Retention (data map: 5 years after the consent ends): deletes the records superseded that long ago."""
+    return purge_expired_records()
