@@ -84,3 +84,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("Audit entries are never deleted.")
+
+
+class ScheduledJob(models.Model):
+    """When the scheduler last enqueued a periodic job (allegra.core.schedule). One row per job; several
+    schedulers claim a due job with one conditional UPDATE of this row, so only one of them enqueues it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name
