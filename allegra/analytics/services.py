@@ -4,11 +4,27 @@
 no other code may write `SearchRecord` rows.
 """
 
+import hashlib
+import hmac
+import ipaddress
 import re
+import uuid
+from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 
-from allegra.analytics.models import NORMALIZED_QUERY_MAX_LENGTH, SearchRecord
+from allegra.analytics.geo import guess_country
+from allegra.analytics.models import NORMALIZED_QUERY_MAX_LENGTH, Event, SearchRecord
+from allegra.analytics.useragent import describe
+from allegra.catalog.models import Product
+from allegra.catalog.search import normalize
+from allegra.core import encryption
 
 # A shopper may paste a phone, card or order number into the search box. Long digit runs are never product
 # words, so they are blanked before anything is stored.
@@ -42,3 +58,341 @@ def record_search(*, normalized_query: str, language: str, result_count: int) ->
         language=_known_language(language),
         result_count=max(0, int(result_count)),
     )
+
+
+# --- Consented first-party analytics (C6, K2, U5) -----------------------------------------------------------
+#
+# Everything below records only when the visitor allowed performance cookies (`request.consent.performance`),
+# or, for an email open, when the account's latest choice allows them. What is kept is coarse on purpose:
+# a random visitor id (the performance cookie), the page without its query string or private ids, the
+# device kind, browser and OS families, a country guessed from the time zone, the referring domain and an IP
+# address without its last part. Nothing that tells one device from another (no fingerprinting).
+
+# The kinds a browser may report. Add to cart and purchases are recorded by the server (record_server_event),
+# so nobody can inflate sales figures from a console.
+CLIENT_KINDS = frozenset({Event.Kind.PAGE_VIEW, Event.Kind.PRODUCT_CLICK, Event.Kind.SEARCH, Event.Kind.SEARCH_CLICK})
+SERVER_KINDS = frozenset({Event.Kind.ADD_TO_CART, Event.Kind.PURCHASE})
+
+# Longest accepted value of each text field of an event; anything longer refuses the whole batch.
+MAX_LENGTHS = {
+    "kind": 16,
+    "path": 300,
+    "product": 140,
+    "query": NORMALIZED_QUERY_MAX_LENGTH,
+    "referrer": 2048,
+    "tz": 64,
+    "language": 35,
+}
+INTEGER_FIELDS = {"position": (1, 10_000), "results": (0, 10_000_000)}
+EVENT_FIELDS = frozenset(MAX_LENGTHS) | frozenset(INTEGER_FIELDS)
+
+# Where the account area starts, after the language prefix: its deeper segments may hold order numbers or
+# one-time tokens, so only the section's name is kept ("/el/account/orders/").
+_ACCOUNT_SEGMENT = "account"
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+# The performance cookie lives 12 months from the first consented request, like the consent itself.
+VISITOR_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+# Email opens are stored with this path (no leading slash, so never a page of the site) and the campaign.
+EMAIL_OPEN_PATH_PREFIX = "email:"
+EMAIL_PIXEL_SALT = "allegra.analytics.email-pixel"
+_EMAIL_PIXEL_CONTEXT = "analytics.email_pixel.account"
+# An email opened years later says little about the campaign; old tokens are refused.
+EMAIL_PIXEL_MAX_AGE = 400 * 24 * 60 * 60
+
+
+class EventBatchError(ValueError):
+    """An event batch that is refused whole; the message says what is wrong, in words a developer reads."""
+
+
+def truncate_ip(address: str | None) -> str | None:
+    """The network part of an address: IPv4 /24 ("203.0.113.0"), IPv6 /48; None when there is none."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def generalise_path(path: str) -> str:
+    """A page's path as stored: no query string or fragment, UUIDs and account-area details replaced.
+
+    "/el/p/ring/?variant=X" -> "/el/p/ring/"; "/el/account/orders/1042/" -> "/el/account/orders/";
+    "/x/3f2b…-…/" -> "/x/:id/". Only local paths are accepted (callers check that it starts with "/").
+    """
+    path = urlsplit(path).path or "/"
+    segments = path.split("/")
+    out = []
+    for index, segment in enumerate(segments):
+        out.append(":id" if _UUID.match(segment) else segment)
+        # "/account/..." or "/<lang>/account/...": keep the account section, drop what follows.
+        if segment == _ACCOUNT_SEGMENT and index <= 2:
+            section = segments[index + 1] if index + 1 < len(segments) else ""
+            if section and not _UUID.match(section) and not section.isdigit():
+                out.append(section)
+            out.append("")
+            break
+    return "/".join(out)[: Event._meta.get_field("path").max_length]
+
+
+def page_language(path: str) -> str:
+    """The shop language of a page, from its prefix ("/el/..." -> "el"); "" for pages outside them."""
+    first = path.split("/", 2)[1] if path.startswith("/") and len(path) > 1 else ""
+    return _known_language(first) if first else ""
+
+
+def referrer_domain(*, referrer: str, request) -> str:
+    """The referring site's host name, only when it is another site: the shop's own pages are no referrer,
+    and the rest of the address (its path and query) may name a person, so it is dropped."""
+    if not referrer:
+        return ""
+    try:
+        parts = urlsplit(referrer)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not host:
+        return ""
+    own = request.get_host().rsplit(":", 1)[0].lower() if request is not None else ""
+    if host == own or host.removeprefix("www.") == own.removeprefix("www."):
+        return ""
+    return host[: Event._meta.get_field("referrer_domain").max_length]
+
+
+def _visitor_cookie_value(request) -> uuid.UUID | None:
+    value = request.COOKIES.get(settings.ANALYTICS_VISITOR_COOKIE_NAME, "")
+    if not value or len(value) > 36:
+        return None
+    try:
+        visitor = uuid.UUID(value)
+    except ValueError:
+        return None
+    return visitor if visitor.version == 4 else None
+
+
+def visitor_for(request) -> uuid.UUID:
+    """The browser's analytics id: its performance cookie's, or a new uuid4 the response then sets
+    (`remember_visitor`). Only for requests with performance consent."""
+    visitor = getattr(request, "analytics_visitor", None)
+    if visitor is None:
+        visitor = _visitor_cookie_value(request)
+        request.analytics_visitor_is_new = visitor is None
+        visitor = visitor or uuid.uuid4()
+        request.analytics_visitor = visitor
+    return visitor
+
+
+def remember_visitor(*, request, response) -> None:
+    """Sets the performance cookie when this request minted the visitor id, and deletes it when the visitor
+    does not (or no longer) allow performance cookies: withdrawing consent removes the id too (K2)."""
+    name = settings.ANALYTICS_VISITOR_COOKIE_NAME
+    if not request.consent.performance:
+        if name in request.COOKIES:
+            response.delete_cookie(name, path="/", samesite="Lax")
+        return
+    if getattr(request, "analytics_visitor_is_new", False):
+        response.set_cookie(
+            name,
+            str(request.analytics_visitor),
+            max_age=VISITOR_COOKIE_MAX_AGE,
+            path="/",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+
+
+def _request_facts(request) -> dict:
+    """What every event of one request shares: device kind, browser, OS, truncated IP, visitor id."""
+    device = describe(request.META.get("HTTP_USER_AGENT"))
+    return {
+        "visitor": visitor_for(request),
+        "device_type": device.device_type,
+        "browser": device.browser,
+        "os": device.os,
+        "ip_truncated": truncate_ip(request.META.get("REMOTE_ADDR")),
+    }
+
+
+def _accept_languages(request) -> list[str]:
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:200]
+    return [part.split(";")[0].strip() for part in header.split(",") if part.strip()][:5]
+
+
+def validate_batch(payload: object) -> list[dict]:
+    """The events of a batch, checked field by field; raises EventBatchError on the first problem."""
+    if not isinstance(payload, dict):
+        raise EventBatchError('The body must be a JSON object: {"events": [...]}.')
+    unknown = set(payload) - {"events"}
+    if unknown:
+        raise EventBatchError(f"Unknown key in the batch: {sorted(unknown)[0][:40]!r}.")
+    events = payload.get("events")
+    if not isinstance(events, list) or not events:
+        raise EventBatchError('"events" must be a non-empty list.')
+    if len(events) > settings.ANALYTICS_MAX_BATCH:
+        raise EventBatchError(f"Too many events in one batch: at most {settings.ANALYTICS_MAX_BATCH}.")
+    checked = []
+    for number, event in enumerate(events, start=1):
+        if not isinstance(event, dict):
+            raise EventBatchError(f"Event {number} must be a JSON object.")
+        unknown = set(event) - EVENT_FIELDS
+        if unknown:
+            raise EventBatchError(f"Event {number}: unknown field {sorted(unknown)[0][:40]!r}.")
+        for name, value in event.items():
+            if name in INTEGER_FIELDS:
+                low, high = INTEGER_FIELDS[name]
+                if value is None:
+                    continue
+                if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                    raise EventBatchError(f"Event {number}: {name!r} must be a whole number from {low} to {high}.")
+            elif not isinstance(value, str):
+                raise EventBatchError(f"Event {number}: {name!r} must be a string.")
+            elif len(value) > MAX_LENGTHS[name]:
+                raise EventBatchError(f"Event {number}: {name!r} is longer than {MAX_LENGTHS[name]} characters.")
+        if event.get("kind") not in CLIENT_KINDS:
+            raise EventBatchError(f"Event {number}: unknown kind; the kinds are {', '.join(sorted(CLIENT_KINDS))}.")
+        path = event.get("path", "")
+        if path and not (path.startswith("/") and not path.startswith("//")):
+            raise EventBatchError(f"Event {number}: 'path' must be a path of this site, starting with '/'.")
+        checked.append(event)
+    return checked
+
+
+def _query_for_event(query: str) -> str:
+    # Folded like the search engine folds it, long numbers blanked like the anonymous log does.
+    return clean_query_for_log(" ".join(normalize.words(query)))
+
+
+def record_events(*, request, payload: dict) -> int:
+    """Records a browser's batch of events (POST /a/events); returns how many were stored.
+
+    The batch is validated whole first: any bad event refuses it all (EventBatchError) and nothing is stored.
+    A valid batch is stored only with performance consent; otherwise nothing is, and 0 is returned.
+    All events go in one INSERT whatever their number.
+    """
+    events = validate_batch(payload)
+    if not request.consent.performance:
+        return 0
+    shared = _request_facts(request)
+    languages = _accept_languages(request)
+    slugs = {event["product"] for event in events if event.get("product")}
+    product_ids = dict(Product.objects.filter(slug__in=slugs).values_list("slug", "pk")) if slugs else {}
+    now = timezone.now()
+    rows = []
+    for event in events:
+        kind = event["kind"]
+        path = generalise_path(event.get("path") or "")
+        is_search = kind in (Event.Kind.SEARCH, Event.Kind.SEARCH_CLICK)
+        browser_language = event.get("language") or ""
+        rows.append(
+            Event(
+                kind=kind,
+                occurred_at=now,
+                path=path,
+                language=page_language(path),
+                product_id=product_ids.get(event.get("product") or ""),
+                search_query=_query_for_event(event.get("query") or "") if is_search else "",
+                result_position=event.get("position")
+                if kind in (Event.Kind.PRODUCT_CLICK, Event.Kind.SEARCH_CLICK)
+                else None,
+                result_count=event.get("results") if is_search else None,
+                country=guess_country(
+                    time_zone=event.get("tz") or "",
+                    languages=[browser_language, *languages] if browser_language else languages,
+                ),
+                referrer_domain=referrer_domain(referrer=event.get("referrer") or "", request=request),
+                **shared,
+            )
+        )
+    Event.objects.bulk_create(rows)
+    return len(rows)
+
+
+def record_page_pixel(*, request, kind: str, path: str) -> bool:
+    """Records a page view from the <noscript> pixel (GET /a/p.gif); True when stored.
+
+    Bad parameters record nothing (the pixel still answers: an image must never fail visibly)."""
+    try:
+        return record_events(request=request, payload={"events": [{"kind": kind, "path": path}]}) == 1
+    except EventBatchError:
+        return False
+
+
+def record_server_event(*, request, kind: str, product=None, value=None) -> Event | None:
+    """Records an add to cart or a purchase seen by the server, only with performance consent; else None.
+
+    `product` is a catalog Product or its id, `value` the amount in euros. A caller that wants the visitor
+    id kept should pass its response to `remember_visitor` (a first-time id is minted here otherwise).
+    """
+    if kind not in SERVER_KINDS:
+        raise ValueError(f"record_server_event records {sorted(SERVER_KINDS)}, not {kind!r}")
+    if not getattr(request, "consent", None) or not request.consent.performance:
+        return None
+    path = generalise_path(request.path)
+    return Event.objects.create(
+        kind=kind,
+        path=path,
+        language=page_language(path) or _known_language(get_language() or ""),
+        product_id=getattr(product, "pk", product),
+        value=None if value is None else Decimal(value).quantize(Decimal("0.01")),
+        country=guess_country(languages=_accept_languages(request)),
+        **_request_facts(request),
+    )
+
+
+def email_pixel_url(*, user, campaign: str) -> str | None:
+    """The open-tracking pixel for a marketing email to `user`, or None when the account does not allow
+    performance cookies: then the email carries no pixel at all (K2).
+
+    The token is signed, and the account inside it is sealed by the shop's field encryption: the address of
+    the image tells nobody who received it (no email address, no readable account id).
+    """
+    from allegra.consent.models import Category
+    from allegra.consent.selectors import account_allows
+
+    if not _CAMPAIGN.match(campaign or ""):
+        raise ValueError("campaign must be a short slug: lower-case letters, digits, - and _")
+    if user is None or not user.pk or not account_allows(user=user, category=Category.PERFORMANCE):
+        return None
+    sealed = encryption.encrypt(str(user.pk), context=_EMAIL_PIXEL_CONTEXT)
+    token = signing.dumps({"a": sealed, "c": campaign}, salt=EMAIL_PIXEL_SALT)
+    path = reverse("analytics:email-pixel", kwargs={"token": token})
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if getattr(settings, "SITE_URL", "") else path
+
+
+def _email_visitor(user_pk: int) -> uuid.UUID:
+    # The same account's opens share one id, derived with a secret so it cannot be turned back into the account.
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"email-open:{user_pk}".encode(), hashlib.sha256).digest()
+    return uuid.UUID(bytes=digest[:16], version=4)
+
+
+def record_email_open(*, request, token: str) -> bool:
+    """Records the opening of a marketing email (GET /a/m/<token>.gif) when the token is genuine and the
+    account still allows performance cookies now; True when stored."""
+    from allegra.consent.models import Category
+    from allegra.consent.selectors import account_allows
+
+    try:
+        data = signing.loads(token, salt=EMAIL_PIXEL_SALT, max_age=EMAIL_PIXEL_MAX_AGE)
+        user_pk = int(encryption.decrypt(data["a"], context=_EMAIL_PIXEL_CONTEXT))
+        campaign = data["c"]
+    except (signing.BadSignature, encryption.EncryptionError, KeyError, TypeError, ValueError):
+        return False
+    if not isinstance(campaign, str) or not _CAMPAIGN.match(campaign):
+        return False
+    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
+    if user is None or not account_allows(user=user, category=Category.PERFORMANCE):
+        return False
+    device = describe(request.META.get("HTTP_USER_AGENT"))
+    Event.objects.create(
+        kind=Event.Kind.PAGE_VIEW,
+        visitor=_email_visitor(user_pk),
+        # Not a page of the site (no leading slash): dashboards tell email opens from page views by this.
+        path=f"{EMAIL_OPEN_PATH_PREFIX}{campaign}",
+        device_type=device.device_type,
+        browser=device.browser,
+        os=device.os,
+        ip_truncated=truncate_ip(request.META.get("REMOTE_ADDR")),
+    )
+    return True
