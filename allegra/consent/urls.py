@@ -1,7 +1,14 @@
 """The cookie banner's choice and the cookie settings page (K1, K6), under the language prefix."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from allegra.consent import views
 
 app_name = "consent"
 
-urlpatterns: list = []
+# One address: GET shows the settings page (the Choose layer as a page), POST records a choice from the banner
+# or from that page. Two names, so templates say which of the two they mean.
+urlpatterns = [
+    path("", views.cookies, name="settings"),
+    path("", views.cookies, name="choose"),
+]
