@@ -27,6 +27,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         "catalog.change_*",
         "catalog.delete_*",
         "catalog.view_*",
+        # Reads the analytics dashboards (daily aggregates) and the anonymous search log; never raw events.
+        "analytics.view_dailyaggregate",
+        "analytics.view_searchrecord",
         # Nothing from accounts: the catalogue needs no customer data.
     ),
     CONSUMER_SERVICES: (
@@ -41,9 +44,11 @@ ROLES: dict[str, tuple[str, ...]] = {
         "catalog.view_*",
     ),
     MARKETING: (
-        # Plans campaigns around the catalogue and the anonymous search log.
+        # Plans campaigns around the catalogue, the analytics dashboards (daily aggregates, U5) and the
+        # anonymous search log. Named one by one: raw events (one visitor's trail) are nobody's to browse.
         "catalog.view_*",
-        "analytics.view_*",
+        "analytics.view_dailyaggregate",
+        "analytics.view_searchrecord",
         # Deliberately nothing from accounts (no telephone, address, profile or payment data) nor orders.
     ),
     FULFILMENT: (
@@ -64,6 +69,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         "privacy.change_*",
         # Identifies whose data a request concerns; no change rights on accounts.
         "accounts.view_user",
+        # Reads the consent ledger and the notices shown (proof of consent); the ledger is append-only.
+        "consent.view_consentrecord",
+        "consent.view_consentnotice",
     ),
 }
 
