@@ -47,7 +47,8 @@ class ConsentRecordQuerySet(models.QuerySet):
     def attach_to_account(self, user) -> int:
         """Links a browser's anonymous records to the account its visitor signed in to. The choices stay as
         they were made; only the owner is filled in, and never replaced."""
-        return super().filter(user__isnull=True).update(user=user)
+        # QuerySet.update itself: this queryset's own update() refuses every change of a record.
+        return models.QuerySet.update(self.filter(user__isnull=True), user=user)
 
     def purge(self) -> int:
         """Deletes these records: for the retention rule only (5 years after the consent ended)."""

@@ -1,7 +1,11 @@
-"""The customer's consent choices and their history, from "My privacy"."""
+"""The customer's consent choices, changed from "My privacy" (the page itself is accounts:privacy)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from allegra.consent import account_views
 
 app_name = "consent_account"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", account_views.change_choices, name="change"),
+]

@@ -25,6 +25,7 @@ from allegra.accounts.forms.auth import (
     SignUpForm,
 )
 from allegra.accounts.services import auth as services
+from allegra.consent import services as consent_services
 
 
 def site_url(request) -> str:
@@ -84,6 +85,14 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return account_home_url()
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The browser's cookie choices join the account's ledger; the newer choice is the one in force (K6, S5).
+        state = consent_services.attach_browser_to_account(request=self.request, user=form.get_user())
+        if state is not None:
+            consent_services.remember_choice(response, state)
+        return response
 
 
 @require_http_methods(["POST"])

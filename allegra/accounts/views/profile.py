@@ -21,6 +21,9 @@ from allegra.accounts import selectors
 from allegra.accounts.forms.profile import AddressForm, ProfileForm, display_telephone
 from allegra.accounts.models import Address
 from allegra.accounts.services import profile as services
+from allegra.consent import selectors as consent_selectors
+from allegra.consent.forms import AccountConsentForm
+from allegra.consent.state import NO_CHOICE
 
 # Pages of the sign-in side of the account (email, password, deletion) are built separately; each is looked up
 # under either spelling of its name and linked only once it exists.
@@ -208,6 +211,17 @@ def address_set_default(request, public_id: UUID):
 @account_page
 def privacy(request):
     profile = selectors.profile_for(request.user)
+    # The account's cookie choices, newest first (one query): the first is the choice in force. An account that
+    # never chose shows this browser's choice, if any, in the form.
+    consent_history = consent_selectors.history_for(user=request.user)
+    in_force = consent_history[0] if consent_history else None
+    browser = getattr(request, "consent", NO_CHOICE)
+    consent_form = AccountConsentForm(
+        initial={
+            "performance": in_force.performance if in_force else browser.performance,
+            "advertising": in_force.advertising if in_force else browser.advertising,
+        }
+    )
     return render_account(
         request,
         "accounts/profile/privacy.html",
@@ -216,6 +230,9 @@ def privacy(request):
             "profile": profile,
             "has_profile": profile.pk is not None,
             "address_counts": selectors.address_counts(request.user),
+            "consent_history": consent_history,
+            "consent_in_force": in_force,
+            "consent_form": consent_form,
             "what_we_collect_url": url_or_none("privacy:what-we-collect"),
             "delete_account_url": url_or_none(*ACCOUNT_DELETE),
         },
