@@ -271,7 +271,7 @@ def funnel_chart(stages: list[tuple[str, int]]) -> dict:
         {"label": label, "count": count, "y": 10 + n * 44, "width": round(bar_max * count / first, 1)}
         for n, (label, count) in enumerate(stages)
     ]
-    description = "; ".join(f"{label}: {count}" for label, count in stages)
+    description = ", ".join(f"{label}: {count}" for label, count in stages)
     return {
         "width": CHART_WIDTH,
         "height": 10 + 44 * len(stages),
