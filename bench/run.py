@@ -7,7 +7,10 @@
    free loopback port. It serves `bench.trivial_wsgi`: the shop itself plus `/bench/trivial`.
 3. wrk at concurrency 16 against home, category, product and search pages (rotating through many paths
    and queries, Greek and Greeklish) and the trivial view; requests per second, p50 and p99.
-4. A table with each page's throughput as a fraction of the trivial view's, the targets with PASS/FAIL,
+4. The analytics beacon: POST /a/events with a consent cookie allowing performance cookies, batches of 10
+   events ("events") and single events ("event"), as 5,000 rotating visitors; events accepted per second
+   (checked against the rows actually stored).
+5. A table with each page's throughput as a fraction of the trivial view's, the targets with PASS/FAIL,
    and the figures as JSON in bench/results/.
 
 Everything stays on loopback; gunicorn is stopped at the end, whatever happens. The exit status is 1 when a
@@ -41,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 RESULTS_DIR = BENCH_DIR / "results"
 LUA_SCRIPT = BENCH_DIR / "paths.lua"
+EVENTS_LUA_SCRIPT = BENCH_DIR / "events.lua"
 
 # What shoppers type: Greek with and without accents, Greeklish, English, a typo, two-word queries.
 SEARCH_QUERIES = [
@@ -62,7 +66,12 @@ SEARCH_QUERIES = [
     ("en", "pearl"),
 ]
 
-PAGES = ("trivial", "home", "category", "product", "search")
+PAGES = ("trivial", "home", "category", "product", "search", "events", "event")
+
+# The analytics beacon's scenarios: events per request.
+EVENT_SCENARIOS = {"events": 10, "event": 1}
+# The target of the consent/analytics issue: events accepted per second on 2 cores, batched.
+MIN_EVENTS_PER_SECOND = 2000.0
 
 # The targets of the storefront issue.
 MIN_THROUGHPUT_RATIO = {"category": 0.5, "product": 0.5}
@@ -86,6 +95,10 @@ class WrkResult:
     # Time spent inside Django per request (from the shop's own request log), without queueing and HTTP.
     server_p50_ms: float | None = None
     server_p99_ms: float | None = None
+    # Event scenarios: events sent per request, accepted per second, and rows the database gained.
+    events_per_request: int = 0
+    events_per_second: float | None = None
+    events_stored: int | None = None
 
 
 # --- wrk output ----------------------------------------------------------------------------------------
@@ -154,7 +167,26 @@ def targets(results: dict[str, WrkResult]) -> list[dict]:
                 "passed": p99 < SEARCH_P99_LIMIT_MS,
             }
         )
+    if "events" in results and results["events"].events_per_second is not None:
+        rate = results["events"].events_per_second
+        checks.append(
+            {
+                "target": f"events accepted >= {MIN_EVENTS_PER_SECOND:g}/s",
+                "measured": f"{rate:.0f}/s",
+                "passed": rate >= MIN_EVENTS_PER_SECOND,
+            }
+        )
     for result in results.values():
+        if result.events_per_second is not None and result.events_stored is not None:
+            expected = result.requests * result.events_per_request
+            if result.events_stored < expected:
+                checks.append(
+                    {
+                        "target": f"{result.page}: every accepted event stored",
+                        "measured": f"{result.events_stored} of {expected}",
+                        "passed": False,
+                    }
+                )
         if result.errors:
             checks.append(
                 {"target": f"{result.page}: no errors", "measured": str(result.error_detail), "passed": False}
@@ -185,6 +217,14 @@ def render_table(results: dict[str, WrkResult], checks: list[dict]) -> str:
             f"{page:<10} {result.paths:>5} {result.requests:>9} {result.requests_per_second:>9.1f} "
             f"{result.p50_ms:>8.1f} {result.p99_ms:>8.1f} {ratio:>10} {in_django:>21}"
         )
+    for page in EVENT_SCENARIOS:
+        if page in results and results[page].events_per_second is not None:
+            result = results[page]
+            lines.append(
+                f"{page:<10} events accepted: {result.events_per_second:.0f}/s "
+                f"({result.events_per_request} per request; "
+                f"{result.events_stored} stored in the timed run and its warm-up)"
+            )
     lines += ["", "Targets:"]
     for check in checks:
         lines.append(f"  {'PASS' if check['passed'] else 'FAIL'}  {check['target']:<38} measured {check['measured']}")
@@ -282,7 +322,65 @@ def pick_paths(env: dict[str, str], *, sample: int = 100) -> dict[str, list[str]
         "category": [f"/{lang}/c/{slug}/" for slug in picked["categories"] for lang in ("el", "en")],
         "product": [f"/{('el', 'en')[index % 2]}/p/{slug}/" for index, slug in enumerate(picked["products"])],
         "search": [f"/{lang}/search/?q={quote(query)}" for lang, query in SEARCH_QUERIES],
+        "events": ["/a/events"],
+        "event": ["/a/events"],
+        "_products": picked["products"],
     }
+
+
+def event_batch(products: list[str], size: int) -> dict:
+    """A realistic batch as analytics.js sends it: page views, a search, clicks, with time zone and language."""
+    events = []
+    for index in range(size):
+        slug = products[index % len(products)]
+        kind = ("page_view", "product_click", "search", "search_click", "page_view")[index % 5]
+        event = {"kind": kind, "path": f"/el/p/{slug}/", "tz": "Europe/Athens", "language": "el-GR"}
+        if kind == "page_view":
+            event.update(product=slug, referrer="https://www.google.com/")
+        elif kind == "product_click":
+            event.update(path="/el/c/rings/", product=slug, position=index + 1)
+        else:
+            event.update(path="/el/search/", query="χρυσό δαχτυλίδι", results=42)
+            if kind == "search_click":
+                event.update(product=slug, position=index + 1)
+        events.append(event)
+    return {"events": events}
+
+
+def consent_cookie(env: dict[str, str]) -> str:
+    """A consent cookie allowing performance cookies, signed with the served shop's secret."""
+    return django_json(
+        env,
+        """
+        import uuid
+        from django.conf import settings
+        from allegra.consent.state import ConsentState
+        state = ConsentState(consent_id=uuid.uuid4(), decided=True, performance=True,
+                             policy_version=settings.PRIVACY_POLICY_VERSION)
+        print(json.dumps(state.to_cookie()))
+        """,
+    )
+
+
+def stored_events(env: dict[str, str]) -> int:
+    return django_json(env, "from allegra.analytics.models import Event\nprint(json.dumps(Event.objects.count()))")
+
+
+def check_events(base_url: str, cookie: str, body: bytes) -> None:
+    """The beacon answers 204 to the bench's batch before it is timed (a fast 400 would look fine too)."""
+    request = urllib.request.Request(
+        base_url + "/a/events",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Cookie": f"allegra_consent={cookie}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # loopback only
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 204:
+        raise BenchError(f"POST /a/events answered {status}, not 204")
 
 
 def free_port() -> int:
@@ -344,6 +442,8 @@ def check_paths(base_url: str, paths: dict[str, list[str]]) -> None:
     """Every path answers 200 before we time anything: a fast 404 would make a fine-looking number."""
     broken = []
     for page, page_paths in paths.items():
+        if page in EVENT_SCENARIOS:
+            continue
         for path in page_paths:
             try:
                 with urllib.request.urlopen(base_url + path, timeout=30) as response:  # loopback only
@@ -356,7 +456,24 @@ def check_paths(base_url: str, paths: dict[str, list[str]]) -> None:
         raise BenchError("some pages do not answer 200:\n  " + "\n  ".join(broken))
 
 
-def wrk_command(base_url: str, paths_file: Path, args: argparse.Namespace, duration: str) -> list[str]:
+def wrk_command(
+    base_url: str, paths_file: Path, args: argparse.Namespace, duration: str, script_args: list[str] | None = None
+) -> list[str]:
+    if script_args is not None:
+        return [
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{duration}",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            str(EVENTS_LUA_SCRIPT),
+            base_url,
+            "--",
+            *script_args,
+        ]
     return [
         "wrk",
         f"-t{args.threads}",
@@ -396,18 +513,31 @@ def server_durations(log_text: str) -> list[float]:
 
 
 def run_wrk(
-    base_url: str, page: str, paths: list[str], args: argparse.Namespace, workdir: Path, log_path: Path
+    base_url: str,
+    page: str,
+    paths: list[str],
+    args: argparse.Namespace,
+    workdir: Path,
+    log_path: Path,
+    script_args: list[str] | None = None,
 ) -> WrkResult:
     paths_file = workdir / f"{page}.paths"
     paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
     if args.warmup:
         # Untimed: fills the workers' caches and connection pools the way a running shop has them.
         subprocess.run(
-            wrk_command(base_url, paths_file, args, args.warmup), capture_output=True, check=True, timeout=600
+            wrk_command(base_url, paths_file, args, args.warmup, script_args),
+            capture_output=True,
+            check=True,
+            timeout=600,
         )
     log_offset = log_path.stat().st_size
     completed = subprocess.run(
-        wrk_command(base_url, paths_file, args, args.duration), capture_output=True, text=True, check=True, timeout=600
+        wrk_command(base_url, paths_file, args, args.duration, script_args),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
     )
     with log_path.open("rb") as log:
         log.seek(log_offset)
@@ -476,7 +606,9 @@ def main(argv: list[str]) -> int:
         env = bench_env(args.var_dir)
         env.update(item.split("=", 1) for item in args.env)
         products = prepare_shop(env, args.products)
-        paths = {page: page_paths for page, page_paths in pick_paths(env).items() if page in args.pages}
+        picked = pick_paths(env)
+        paths = {page: page_paths for page, page_paths in picked.items() if page in args.pages}
+        cookie = consent_cookie(env) if set(EVENT_SCENARIOS) & set(args.pages) else ""
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         log_path = args.var_dir / "gunicorn.log"
@@ -489,7 +621,30 @@ def main(argv: list[str]) -> int:
             with tempfile.TemporaryDirectory(prefix="allegra-bench-") as workdir:
                 for page in args.pages:
                     print(f"  wrk {page}: -t{args.threads} -c{args.connections} -d{args.duration} ...", flush=True)
-                    results[page] = run_wrk(base_url, page, paths[page], args, Path(workdir), log_path)
+                    if page not in EVENT_SCENARIOS:
+                        results[page] = run_wrk(base_url, page, paths[page], args, Path(workdir), log_path)
+                        continue
+                    size = EVENT_SCENARIOS[page]
+                    body = json.dumps(event_batch(picked["_products"], size), ensure_ascii=False).encode()
+                    check_events(base_url, cookie, body)
+                    (Path(workdir) / "consent").write_text(cookie)
+                    (Path(workdir) / f"{page}.json").write_bytes(body)
+                    before = stored_events(env)
+                    result = run_wrk(
+                        base_url,
+                        page,
+                        paths[page],
+                        args,
+                        Path(workdir),
+                        log_path,
+                        script_args=[str(Path(workdir) / "consent"), str(Path(workdir) / f"{page}.json")],
+                    )
+                    result.events_per_request = size
+                    # Only answered 2xx counts: a refused or failed request accepted no event.
+                    accepted = 1 - result.errors / result.requests if result.requests else 0
+                    result.events_per_second = result.requests_per_second * size * accepted
+                    result.events_stored = stored_events(env) - before
+                    results[page] = result
         finally:
             stop(server)
     except (BenchError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:

@@ -7,14 +7,23 @@ no other code may write `SearchRecord` rows.
 import hashlib
 import hmac
 import ipaddress
+import os
 import re
 import uuid
+from contextlib import contextmanager
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlsplit
+
+try:
+    import fcntl
+except ImportError:  # not on Windows; SQLite's own locking is enough there for development
+    fcntl = None
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db import connections, router
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -101,6 +110,27 @@ _EMAIL_PIXEL_CONTEXT = "analytics.email_pixel.account"
 EMAIL_PIXEL_MAX_AGE = 400 * 24 * 60 * 60
 
 
+_REFERRER_DOMAIN_LENGTH = Event._meta.get_field("referrer_domain").max_length
+# The columns of one multi-row INSERT, in order (see _insert_events).
+_INSERT_FIELDS = (
+    "kind",
+    "visitor",
+    "occurred_at",
+    "path",
+    "language",
+    "product",
+    "search_query",
+    "result_position",
+    "result_count",
+    "device_type",
+    "browser",
+    "os",
+    "country",
+    "referrer_domain",
+    "ip_truncated",
+)
+
+
 class EventBatchError(ValueError):
     """An event batch that is refused whole; the message says what is wrong, in words a developer reads."""
 
@@ -115,6 +145,7 @@ def truncate_ip(address: str | None) -> str | None:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
+@lru_cache(maxsize=4096)
 def generalise_path(path: str) -> str:
     """A page's path as stored: no query string or fragment, UUIDs and account-area details replaced.
 
@@ -147,17 +178,23 @@ def referrer_domain(*, referrer: str, request) -> str:
     and the rest of the address (its path and query) may name a person, so it is dropped."""
     if not referrer:
         return ""
+    host = _referrer_host(referrer)
+    own = request.get_host().rsplit(":", 1)[0].lower() if request is not None else ""
+    if not host or host == own or host.removeprefix("www.") == own.removeprefix("www."):
+        return ""
+    return host
+
+
+@lru_cache(maxsize=2048)
+def _referrer_host(referrer: str) -> str:
     try:
         parts = urlsplit(referrer)
         host = (parts.hostname or "").lower()
     except ValueError:
         return ""
-    if parts.scheme not in ("http", "https") or not host:
+    if parts.scheme not in ("http", "https"):
         return ""
-    own = request.get_host().rsplit(":", 1)[0].lower() if request is not None else ""
-    if host == own or host.removeprefix("www.") == own.removeprefix("www."):
-        return ""
-    return host[: Event._meta.get_field("referrer_domain").max_length]
+    return host[:_REFERRER_DOMAIN_LENGTH]
 
 
 def _visitor_cookie_value(request) -> uuid.UUID | None:
@@ -215,9 +252,13 @@ def _request_facts(request) -> dict:
     }
 
 
-def _accept_languages(request) -> list[str]:
-    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:200]
-    return [part.split(";")[0].strip() for part in header.split(",") if part.strip()][:5]
+def _accept_languages(request) -> tuple[str, ...]:
+    return _parse_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:200])
+
+
+@lru_cache(maxsize=512)
+def _parse_accept_language(header: str) -> tuple[str, ...]:
+    return tuple(part.split(";")[0].strip() for part in header.split(",") if part.strip())[:5]
 
 
 def validate_batch(payload: object) -> list[dict]:
@@ -278,7 +319,6 @@ def record_events(*, request, payload: dict) -> int:
     languages = _accept_languages(request)
     slugs = {event["product"] for event in events if event.get("product")}
     product_ids = dict(Product.objects.filter(slug__in=slugs).values_list("slug", "pk")) if slugs else {}
-    now = timezone.now()
     rows = []
     for event in events:
         kind = event["kind"]
@@ -286,27 +326,81 @@ def record_events(*, request, payload: dict) -> int:
         is_search = kind in (Event.Kind.SEARCH, Event.Kind.SEARCH_CLICK)
         browser_language = event.get("language") or ""
         rows.append(
-            Event(
-                kind=kind,
-                occurred_at=now,
-                path=path,
-                language=page_language(path),
-                product_id=product_ids.get(event.get("product") or ""),
-                search_query=_query_for_event(event.get("query") or "") if is_search else "",
-                result_position=event.get("position")
+            {
+                "kind": kind,
+                "path": path,
+                "language": page_language(path),
+                "product": product_ids.get(event.get("product") or ""),
+                "search_query": _query_for_event(event.get("query") or "") if is_search else "",
+                "result_position": event.get("position")
                 if kind in (Event.Kind.PRODUCT_CLICK, Event.Kind.SEARCH_CLICK)
                 else None,
-                result_count=event.get("results") if is_search else None,
-                country=guess_country(
+                "result_count": event.get("results") if is_search else None,
+                "country": guess_country(
                     time_zone=event.get("tz") or "",
-                    languages=[browser_language, *languages] if browser_language else languages,
+                    languages=(browser_language, *languages) if browser_language else languages,
                 ),
-                referrer_domain=referrer_domain(referrer=event.get("referrer") or "", request=request),
-                **shared,
-            )
+                "referrer_domain": referrer_domain(referrer=event.get("referrer") or "", request=request),
+            }
         )
-    Event.objects.bulk_create(rows)
+    _insert_events(rows, shared=shared)
     return len(rows)
+
+
+def _insert_events(rows: list[dict], *, shared: dict) -> None:
+    """One multi-row INSERT for the whole batch: a single statement, so a single (implicit) transaction.
+
+    The beacon is the shop's hottest write (`make bench`), and `bulk_create` spends most of its time preparing
+    each value of each row through its field. Here the values shared by the batch (visitor id, time, device,
+    address) are prepared once through their fields, and the rest are plain strings and integers that every
+    backend takes as they are.
+    """
+    connection = connections[router.db_for_write(Event)]
+    fields = [Event._meta.get_field(name) for name in _INSERT_FIELDS]
+    common = {
+        "visitor": fields[1].get_db_prep_save(shared["visitor"], connection),
+        "occurred_at": fields[2].get_db_prep_save(timezone.now(), connection),
+        "device_type": shared["device_type"],
+        "browser": shared["browser"],
+        "os": shared["os"],
+        "ip_truncated": fields[-1].get_db_prep_save(shared["ip_truncated"], connection),
+    }
+    quote = connection.ops.quote_name
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    columns = ", ".join(quote(field.column) for field in fields)
+    # Table and column names come from the model; every value goes in as a parameter.
+    sql = f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES {', '.join([placeholders] * len(rows))}"  # noqa: S608
+    params = [row[name] if name in row else common[name] for row in rows for name in _INSERT_FIELDS]
+    with _sqlite_writer_turn(connection), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@contextmanager
+def _sqlite_writer_turn(connection):
+    """On a SQLite file, waits for this process's turn to write behind an OS file lock.
+
+    SQLite lets one writer in at a time, and a writer that finds the database busy sleeps 1, 2, 5, 10, 15…
+    ms before it tries again, however soon the other finished. Two app servers posting bursts of events
+    collide constantly, and those sleeps cut the beacon's throughput by more than half under `make bench`. A
+    blocking `flock` wakes the waiter the moment the lock is free. PostgreSQL needs nothing of the kind.
+    """
+    path = _sqlite_lock_path(connection)
+    if path is None:
+        yield
+        return
+    with open(path, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _sqlite_lock_path(connection) -> str | None:
+    if connection.vendor != "sqlite" or fcntl is None or connection.is_in_memory_db():
+        return None
+    name = str(connection.settings_dict["NAME"])
+    return f"{name}.writers.lock" if os.path.isabs(name) else None
 
 
 def record_page_pixel(*, request, kind: str, path: str) -> bool:
