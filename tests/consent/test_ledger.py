@@ -369,3 +369,18 @@ def test_staff_without_the_permission_do_not_see_the_ledger(db):
     staff = User.objects.create_user("staff@example.com", "staff-pass-2026", is_staff=True)
     client = verified_client(Client(), staff)
     assert client.get("/admin/consent/consentrecord/").status_code == 403
+
+
+def test_the_privacy_officer_role_reads_the_ledger_and_nothing_more(make_request, customer):
+    from allegra.accounts.models import User
+    from allegra.accounts.roles import PRIVACY_OFFICER, ensure_staff_roles
+
+    services.record_choice(request=make_request(user=customer), performance=True, advertising=False,
+                           source=Source.ACCOUNT_SETTINGS)  # fmt: skip
+    officer = User.objects.create_user("po@example.com", "officer-pass-2026", is_staff=True)
+    officer.groups.set([ensure_staff_roles()[PRIVACY_OFFICER]])
+    client = verified_client(Client(), officer)
+    assert client.get("/admin/consent/consentrecord/").status_code == 200
+    assert client.get("/admin/consent/consentnotice/").status_code == 200
+    assert not officer.has_perm("consent.change_consentrecord")
+    assert not officer.has_perm("consent.delete_consentrecord")
