@@ -217,6 +217,7 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # Security: production-safe by default.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+CSRF_FAILURE_VIEW = "allegra.core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -269,6 +270,8 @@ LOGGING = {
         # Our request log replaces these: theirs carry full paths with query strings.
         "django.server": {"handlers": ["discard"], "propagate": False},
         "django.request": {"handlers": ["discard"], "propagate": False},
+        # Its lines quote the path, which may carry a token; allegra.core.views.csrf_failure logs the refusal.
+        "django.security.csrf": {"handlers": ["discard"], "propagate": False},
         "django.db.backends": {"level": "INFO"},
     },
 }

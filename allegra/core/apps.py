@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from allegra.core import checks  # noqa: F401 - registers the system checks (allegra.E001)
+        from allegra.core import schedule  # noqa: F401 - registers the check that scheduled tasks exist (E010)

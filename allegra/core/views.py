@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -49,6 +51,17 @@ def media(request, path: str):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without a valid CSRF token: the shop's own page, in the visitor's language, saying that
+    nothing was saved. The reason is for developers and stays out of the page."""
+    # Django's reasons are fixed sentences, except the origin check's, which names the foreign origin (a site,
+    # not a person). The path is left out: it may carry an email-link token.
+    logging.getLogger("allegra.security").warning(
+        "csrf refused", extra={"request_id": getattr(request, "request_id", None), "reason": reason[:200]}
+    )
+    return render(request, "403_csrf.html", status=403)
 
 
 def server_error(request):

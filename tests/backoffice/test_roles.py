@@ -15,6 +15,8 @@ PRODUCTS = "/admin/catalog/product/"
 USERS = "/admin/accounts/user/"
 AUDIT = "/admin/core/auditentry/"
 SEARCHES = "/admin/analytics/searchrecord/"
+DASHBOARD = "/admin/analytics/dailyaggregate/"
+CONSENT_LEDGER = "/admin/consent/consentrecord/"
 PROFILES = "/admin/accounts/profile/"
 ADDRESSES = "/admin/accounts/address/"
 RECORDS_OF_PROCESSING = "/admin/privacy/recordsofprocessing/"
@@ -24,7 +26,10 @@ ALLOWED = {
     PRODUCTS: {"Store manager", "Consumer services", "Marketing", "Fulfilment"},
     USERS: {"Consumer services", "Privacy officer"},
     AUDIT: {"Privacy officer"},
-    SEARCHES: {"Marketing"},
+    SEARCHES: {"Store manager", "Marketing"},
+    DASHBOARD: {"Store manager", "Marketing"},
+    # Proof of consent: read by the Privacy officer alone.
+    CONSENT_LEDGER: {"Privacy officer"},
     # Customer profile and addresses (telephone, address, birth date): never Marketing.
     PROFILES: {"Consumer services"},
     ADDRESSES: {"Consumer services", "Fulfilment"},

@@ -68,6 +68,10 @@ def test_demo_users_have_the_right_roles(debug_on):
     assert not staff.has_perm("accounts.view_user")
     assert not staff.user_permissions.exists()
     rights = staff.get_all_permissions()
+    # The catalogue, and the shop's analytics in aggregate (U5): daily figures and the anonymous search log.
+    analytics = {"analytics.view_dailyaggregate", "analytics.view_searchrecord"}
+    assert analytics <= rights
+    rights -= analytics
     assert rights and all(right.startswith("catalog.") for right in rights)
     expected = {
         f"catalog.{codename}"
