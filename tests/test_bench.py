@@ -102,3 +102,26 @@ def test_server_durations_come_from_the_request_log_lines():
     assert percentile([], 0.5) is None
     assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.5) == 3.0
     assert percentile([float(n) for n in range(1, 101)], 0.99) == 100.0
+
+
+def test_the_events_scenario_is_judged_by_events_accepted_per_second():
+    fast = result("events", 250.0)
+    fast.events_per_request, fast.events_per_second, fast.events_stored = 10, 2500.0, fast.requests * 10
+    slow = result("events", 150.0)
+    slow.events_per_request, slow.events_per_second, slow.events_stored = 10, 1500.0, 10
+
+    assert [(c["target"], c["passed"]) for c in targets({"events": fast})] == [("events accepted >= 2000/s", True)]
+    checks = {c["target"]: (c["passed"], c["measured"]) for c in targets({"events": slow})}
+    assert checks["events accepted >= 2000/s"] == (False, "1500/s")
+    # Answered 204 but not stored would be a lie: the rows the database gained are counted too.
+    assert checks["events: every accepted event stored"] == (False, "10 of 15000")
+    assert "events accepted: 2500/s" in render_table({"events": fast}, targets({"events": fast}))
+
+
+def test_the_bench_batches_are_valid_event_batches():
+    from allegra.analytics.services import validate_batch
+    from bench.run import EVENT_SCENARIOS, event_batch
+
+    for size in EVENT_SCENARIOS.values():
+        batch = event_batch(["olive-ring", "gold-chain"], size)
+        assert len(validate_batch(batch)) == size
