@@ -77,8 +77,7 @@
       event.query = (page.getAttribute("data-analytics-query") || "").slice(0, 200);
       event.results = parseInt(page.getAttribute("data-analytics-results"), 10) || 0;
     }
-    push(event);
-    flush(); // the page is about to change
+    push(event); // sent on pagehide, as the link is followed
   }, true);
 
   setInterval(flush, FLUSH_EVERY_MS);
