@@ -186,20 +186,38 @@ class RollUpReport:
         }
 
 
-def _raw_days() -> set[date]:
-    """Every Athens day that still has raw events or searches (one small GROUP BY each)."""
+def _raw_days(*, since: datetime | None = None, until: datetime) -> set[date]:
+    """The Athens days with raw events or searches in [since, until) (a GROUP BY over that window only)."""
     zone = timezone.get_default_timezone()
-    event_days = Event.objects.order_by().annotate(d=TruncDate("occurred_at", tzinfo=zone)).values_list("d", flat=True)
-    search_days = (
-        SearchRecord.objects.order_by().annotate(d=TruncDate("searched_at", tzinfo=zone)).values_list("d", flat=True)
-    )
-    return set(event_days.distinct()) | set(search_days.distinct())
+    found: set[date] = set()
+    for model, column in ((Event, "occurred_at"), (SearchRecord, "searched_at")):
+        rows = model.objects.filter(**{f"{column}__lt": until})
+        if since is not None:
+            rows = rows.filter(**{f"{column}__gte": since})
+        found |= set(rows.order_by().annotate(d=TruncDate(column, tzinfo=zone)).values_list("d", flat=True).distinct())
+    return found
 
 
-def _complete_days() -> set[date]:
-    """Days whose aggregates were computed after the day had ended, so no later raw row can be missing."""
+def _aggregated_days() -> tuple[set[date], set[date]]:
+    """(complete, incomplete): days whose aggregates were computed after the day had ended, so no raw row
+    can be missing from them, and days aggregated while they were still running."""
     computed = DailyAggregate.objects.order_by().values("day").annotate(last=Max("computed_at"))
-    return {row["day"] for row in computed if row["last"] >= day_bounds(row["day"])[1]}
+    complete, incomplete = set(), set()
+    for row in computed:
+        (complete if row["last"] >= day_bounds(row["day"])[1] else incomplete).add(row["day"])
+    return complete, incomplete
+
+
+def _days_to_aggregate(*, today: date, cutoff: datetime) -> set[date]:
+    """Today, yesterday, days aggregated before they ended, days with raw rows after the newest complete day,
+    and days past retention that still have raw rows without complete aggregates (rows that arrived late).
+    Days are aggregated oldest first, so raw days older than the newest complete day are done already: an
+    hourly run reads the raw rows of no other window than today's, yesterday's and the expiring ones."""
+    yesterday = today - timedelta(days=1)
+    complete, incomplete = _aggregated_days()
+    since = day_bounds(max(complete))[1] if complete else None
+    missing = _raw_days(since=since, until=day_bounds(yesterday)[0]) | _raw_days(until=cutoff)
+    return {today, yesterday} | {day for day in incomplete if day <= today} | (missing - complete)
 
 
 def raw_retention_start(*, now: datetime | None = None) -> datetime:
@@ -217,19 +235,18 @@ def roll_up(*, now: datetime | None = None, dry_run: bool = False) -> RollUpRepo
     days whose aggregates are complete. With `dry_run`, changes nothing and reports what it would do."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    complete = _complete_days()
-    days = {today, today - timedelta(days=1)} | {day for day in _raw_days() if day not in complete and day <= today}
+    cutoff = raw_retention_start(now=now)
+    days = _days_to_aggregate(today=today, cutoff=cutoff)
     report = RollUpReport(dry_run=dry_run, days_aggregated=sorted(days))
 
-    cutoff = raw_retention_start(now=now)
     if not dry_run:
         for day in report.days_aggregated:
             report.rows_written += aggregate_day(day=day, now=now)
-        complete = _complete_days()
+        complete = _aggregated_days()[0]
     else:
-        complete |= {day for day in days if day_bounds(day)[1] <= now}
-    # Never delete a raw day that is not completely aggregated: stop before the first such day.
-    incomplete_old = [day for day in _raw_days() if day_bounds(day)[0] < cutoff and day not in complete]
+        complete = _aggregated_days()[0] | {day for day in days if day_bounds(day)[1] <= now}
+    # Never delete a raw day that is not completely aggregated (a failed day above): stop before it.
+    incomplete_old = _raw_days(until=cutoff) - complete
     if incomplete_old:
         cutoff = min(cutoff, day_bounds(min(incomplete_old))[0])
     report.raw_kept_since = cutoff
