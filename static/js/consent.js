@@ -111,7 +111,11 @@
       closeBanner(banner);
     } else {
       var saved = document.querySelector("[data-consent-status]");
-      if (saved) saved.textContent = data.message || "";
+      if (saved) {
+        // Emptied first, so a second save with the same message is announced again.
+        saved.textContent = "";
+        window.setTimeout(function () { saved.textContent = data.message || ""; }, 50);
+      }
     }
     if (banner || !document.querySelector("[data-consent-status]")) announce(data.message);
   }

@@ -490,3 +490,32 @@ def test_json_body_is_valid_json(client, shop):
     response = post_choice(client, json_mode=True, choice="reject_all")
     assert response["Content-Type"] == "application/json"
     json.loads(response.content)
+
+
+@pytest.mark.policy("K1")
+def test_pages_carry_no_inline_script(client, shop):
+    # The banner's behaviour is in static/js/consent.js, loaded with defer: a strict Content-Security-Policy
+    # (script-src 'self') would not break it.
+    for path in ("/en/", CHOOSE_URL):
+        body = client.get(path).content.decode()
+        assert re.findall(r"<script\b(?![^>]*\bsrc=)", body) == []
+        assert re.search(r'<script src="[^"]*js/consent\.js" defer></script>', body)
+        assert not re.search(r"\son[a-z]+=", banner_of(body) or "")
+
+
+@pytest.mark.policy("K3")
+@pytest.mark.policy("K2")
+def test_analytics_tag_is_rendered_only_with_performance_consent(shop):
+    assert "js/analytics.js" not in Client().get("/en/").content.decode()
+    assert "js/analytics.js" not in decided_client(performance=False, advertising=True).get("/en/").content.decode()
+    assert "js/analytics.js" in decided_client(performance=True).get("/en/").content.decode()
+
+
+@pytest.mark.policy("S5")
+def test_gpc_notice_stays_once_honoured(shop):
+    client = Client()
+    first = client.get("/en/", headers={"sec-gpc": "1"})
+    assert "Global Privacy Control" in banner_of(first.content.decode())
+    # The browser's cookie now says the signal was honoured: the notice is shown without the header too.
+    assert "Global Privacy Control" in banner_of(client.get("/en/").content.decode())
+    assert "Global Privacy Control" in client.get(CHOOSE_URL).content.decode()

@@ -173,3 +173,20 @@ def test_without_javascript_forms_post_and_come_back(live_server, shop, page, br
     finally:
         context.close()
     assert browser_problems.items == []
+
+
+@pytest.mark.policy("K6")
+def test_settings_page_saves_in_place(live_server, shop, page, browser_problems):
+    page.goto(f"{live_server.url}/en/cookies/?next=/en/c/rings/")
+    settle(page)
+    page.evaluate("window.__noReload = 3")
+    page.get_by_role("button", name="Accept all").click()
+    page.get_by_role("status").filter(has_text="Your cookie choice is saved.").wait_for()
+    assert page.evaluate("window.__noReload") == 3
+    assert page.get_by_role("checkbox", name="Performance").is_checked()
+    assert page.get_by_role("checkbox", name="Social media and advertising").is_checked()
+    page.get_by_role("button", name="Reject all").click()
+    page.wait_for_function("!document.querySelector('input[name=performance]').checked")
+    assert not page.get_by_role("checkbox", name="Social media and advertising").is_checked()
+    settle(page)
+    assert browser_problems.items == []
