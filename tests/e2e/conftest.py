@@ -61,6 +61,9 @@ class BrowserProblems:
         # that is the script working, not a request failing.
         if request.resource_type in ("fetch", "xhr") and request.failure == "net::ERR_ABORTED":
             return
+        # Leaving a page cancels the pictures it was still loading: the browser's doing, not a failure.
+        if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
+            return
         if not any(item.endswith(request.url) for item in self.items):
             self.items.append(f"request failed ({request.failure}): {request.method} {request.url}")
 
