@@ -519,3 +519,11 @@ def test_gpc_notice_stays_once_honoured(shop):
     # The browser's cookie now says the signal was honoured: the notice is shown without the header too.
     assert "Global Privacy Control" in banner_of(client.get("/en/").content.decode())
     assert "Global Privacy Control" in client.get(CHOOSE_URL).content.decode()
+
+
+@pytest.mark.policy("K5")
+def test_product_page_shares_by_plain_links(client, shop):
+    body = client.get("/en/p/olive-ring/").content.decode()
+    section = re.search(r'<section class="share-links".*?</section>', body, re.S).group(0)
+    assert section.count('rel="noopener noreferrer external"') == 4
+    assert "https%3A" not in section and "http%3A%2F%2Ftestserver%2Fen%2Fp%2Folive-ring%2F" in section
