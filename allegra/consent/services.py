@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
@@ -39,6 +40,7 @@ USER_AGENT_PURPOSE = "consent.user_agent"
 USER_AGENT_MAX_CHARS = 1024
 # Retention (data map: Retention.CONSENT_RECORDS): proof is kept 5 years after the consent ended.
 RETENTION = timedelta(days=5 * 365 + 1)
+GPC_RECORDS_PER_HOUR = 30
 
 
 # --- what a record keeps of the browser ----------------------------------------------------------------------
@@ -165,6 +167,18 @@ def record_choice(
     )
 
 
+def _gpc_record_allowed(request) -> bool:
+    """A client that keeps no cookies and sends `Sec-GPC: 1` would otherwise add a record on every request.
+    Each network (the truncated address) may add GPC_RECORDS_PER_HOUR of them; past that the signal is still
+    honoured for the request, only not written down again."""
+    key = f"consent:gpc:{truncate_ip(request.META.get('REMOTE_ADDR')) or '-'}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        return cache.incr(key) <= GPC_RECORDS_PER_HOUR
+    except ValueError:  # the key expired between add and incr
+        return True
+
+
 @transaction.atomic
 def record_gpc_refusal(*, request) -> ConsentState:
     """Records the Global Privacy Control signal as a refusal of advertising (source GPC; linked to the account
@@ -172,15 +186,16 @@ def record_gpc_refusal(*, request) -> ConsentState:
     banner, which now says that the signal was honoured."""
     current = _current(request)
     consent_id = current.consent_id or uuid.uuid4()
-    _append(
-        request=request,
-        consent_id=consent_id,
-        performance=current.performance,
-        advertising=False,
-        source=Source.GPC,
-        gpc=True,
-        notice=None,
-    )
+    if _gpc_record_allowed(request) or _account(request) is not None:
+        _append(
+            request=request,
+            consent_id=consent_id,
+            performance=current.performance,
+            advertising=False,
+            source=Source.GPC,
+            gpc=True,
+            notice=None,
+        )
     return replace(
         current,
         consent_id=consent_id,
@@ -258,16 +273,19 @@ def purge_expired_records(*, now: datetime | None = None) -> int:
     """Deletes the records whose consent ended more than 5 years ago, and returns how many went.
 
     A record's consent ends when a newer record of the same browser (consent id) or of the same account
-    supersedes it. The record in force for a browser or an account is never deleted, however old.
+    supersedes it, or when it lapses: 12 months after it was made the cookie expires and the choice is asked
+    again (`from_cookie`, `attach_browser_to_account`). Without the lapse a browser that never came back would
+    keep its last record for ever.
     """
     cutoff = (now or timezone.now()) - RETENTION
+    lapsed_before_cutoff = Q(recorded_at__lt=cutoff - timedelta(seconds=settings.CONSENT_COOKIE_MAX_AGE))
     newer = ConsentRecord.objects.filter(recorded_at__lte=cutoff).filter(
         Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
     )
     superseded_in_browser = newer.filter(consent_id=OuterRef("consent_id"))
     superseded_in_account = newer.filter(user__isnull=False, user=OuterRef("user"))
     expired = ConsentRecord.objects.filter(recorded_at__lt=cutoff).filter(
-        Exists(superseded_in_browser) | Exists(superseded_in_account)
+        lapsed_before_cutoff | Exists(superseded_in_browser) | Exists(superseded_in_account)
     )
     ids = list(expired.values_list("pk", flat=True))
     if not ids:

@@ -104,3 +104,12 @@ def test_a_forged_cookie_claiming_the_signal_was_honoured_is_ignored(client):
     client.cookies[settings.CONSENT_COOKIE_NAME] = value[:-2] + ("AA" if not value.endswith("AA") else "BB")
     client.get(HOME, **GPC)
     assert ConsentRecord.objects.filter(source=Source.GPC).count() == 1
+
+
+def test_a_client_that_keeps_no_cookies_cannot_flood_the_ledger(client, settings):
+    """Each request of a cookie-less client with the signal is honoured, but one network adds at most
+    GPC_RECORDS_PER_HOUR records an hour."""
+    for _ in range(services.GPC_RECORDS_PER_HOUR + 5):
+        response = Client().get(HOME, **GPC)
+        assert response.wsgi_request.consent.gpc_honoured and not response.wsgi_request.consent.advertising
+    assert ConsentRecord.objects.count() == services.GPC_RECORDS_PER_HOUR

@@ -270,31 +270,35 @@ def test_account_allows_follows_the_latest_record(customer):
 # --- retention -------------------------------------------------------------------------------------------------
 
 
-def test_purge_keeps_records_in_force_and_deletes_those_superseded_over_five_years_ago(customer):
+def test_purge_deletes_records_whose_consent_ended_over_five_years_ago(customer):
+    """A consent ends when a newer choice supersedes it, or 12 months after it was made, when the cookie lapses
+    and the choice is asked again; the proof is kept 5 years after that."""
     now = timezone.now()
-    years = lambda n: now - timedelta(days=365 * n)  # noqa: E731
+    years = lambda n: now - timedelta(days=round(365 * n))  # noqa: E731
     old_browser = uuid.uuid4()
     superseded_long_ago = record(consent_id=old_browser, when=years(8))
-    in_force_but_old = record(consent_id=old_browser, when=years(6))
+    lapsed_recently = record(consent_id=old_browser, when=years(5.5))  # lapsed 4.5 years ago
     recent_browser = uuid.uuid4()
-    superseded_recently = record(consent_id=recent_browser, when=years(6))
+    superseded_recently = record(consent_id=recent_browser, when=years(5.5))
     newer = record(consent_id=recent_browser, when=years(2))
     # The account chose in one browser, then again in another: the first browser's record is superseded.
     account_first = record(user=customer, when=years(9))
-    account_latest = record(user=customer, when=years(7))
-    alone = record(when=years(10))
+    account_lapsed_long_ago = record(user=customer, when=years(7))
+    browser_never_back = record(when=years(10))
+    in_force = record(when=years(0.5))
 
-    assert services.purge_expired_records(now=now) == 2
+    assert services.purge_expired_records(now=now) == 4
     kept = set(ConsentRecord.objects.values_list("pk", flat=True))
-    assert kept == {in_force_but_old.pk, superseded_recently.pk, newer.pk, account_latest.pk, alone.pk}
-    assert superseded_long_ago.pk not in kept and account_first.pk not in kept
+    assert kept == {lapsed_recently.pk, superseded_recently.pk, newer.pk, in_force.pk}
+    gone = {superseded_long_ago.pk, account_first.pk, account_lapsed_long_ago.pk, browser_never_back.pk}
+    assert not gone & kept
     assert services.purge_expired_records(now=now) == 0
 
 
 def test_the_purge_task_runs_the_purge():
     browser = uuid.uuid4()
     record(consent_id=browser, when=timezone.now() - timedelta(days=365 * 7))
-    record(consent_id=browser, when=timezone.now() - timedelta(days=365 * 6))
+    record(consent_id=browser, when=timezone.now() - timedelta(days=365 * 2))
     assert purge_expired_consent_records.call() == 1
     assert purge_expired_consent_records.module_path == "allegra.consent.tasks.purge_expired_consent_records"
 
