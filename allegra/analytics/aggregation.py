@@ -159,7 +159,9 @@ def aggregate_day(*, day: date, now: datetime | None = None) -> int:
     ]
     with transaction.atomic():
         DailyAggregate.objects.filter(day=day).delete()
-        DailyAggregate.objects.bulk_create(rows, batch_size=500)
+        # Two roll-ups of the same day at once (a slow run overlapping the next) both compute from the same
+        # raw rows; the second one's rows that the first already wrote are skipped instead of failing it.
+        DailyAggregate.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     return len(rows)
 
 

@@ -301,3 +301,33 @@ def test_a_late_raw_row_past_retention_is_aggregated_before_it_is_deleted(histor
     assert date(2025, 8, 15) in report.days_aggregated and report.events_deleted == 1
     assert figures(date(2025, 8, 15))[("page_views", "/late/")] == 1
     assert not Event.objects.filter(path="/late/").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_roll_ups_of_the_same_day_at_once_both_succeed():
+    import threading
+
+    from django.db import connection
+
+    for n in range(20):
+        event(Event.Kind.PAGE_VIEW, uuid.UUID(int=n), path=f"/p{n % 5}/")
+    barrier = threading.Barrier(3)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            aggregate_day(day=DAY)
+        except Exception as error:  # collected for the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert figures()[("page_views", "/p0/")] == 4 and figures()[("visitors", "")] == 20
