@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
 from allegra.consent.models import Category, ConsentRecord
 
 
@@ -21,8 +26,10 @@ def latest_for_account(*, user) -> ConsentRecord | None:
 
 def account_allows(*, user, category: str) -> bool:
     """Whether the account's latest choice grants `category` (for email pixels: performance). No record means
-    no consent."""
+    no consent, and so does a choice older than 12 months: it lapsed with its cookie and is asked again."""
     if category == Category.FUNCTIONAL:
         return True
     latest = latest_for_account(user=user)
-    return latest is not None and latest.granted(category)
+    if latest is None or latest.recorded_at <= timezone.now() - timedelta(seconds=settings.CONSENT_COOKIE_MAX_AGE):
+        return False
+    return latest.granted(category)

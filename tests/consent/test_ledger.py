@@ -267,6 +267,11 @@ def test_account_allows_follows_the_latest_record(customer):
     assert selectors.account_allows(user=customer, category=Category.FUNCTIONAL) is True
 
 
+def test_an_account_grant_lapses_after_twelve_months(customer):
+    record(user=customer, performance=True, when=timezone.now() - timedelta(days=366))
+    assert selectors.account_allows(user=customer, category=Category.PERFORMANCE) is False
+
+
 # --- retention -------------------------------------------------------------------------------------------------
 
 
