@@ -80,6 +80,8 @@
     push(event); // sent on pagehide, as the link is followed
   }, true);
 
+  // The page view goes out soon after load (a visitor may stay long on one page), then batches every few seconds.
+  setTimeout(flush, 1000);
   setInterval(flush, FLUSH_EVERY_MS);
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
   window.addEventListener("pagehide", flush);
