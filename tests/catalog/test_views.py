@@ -205,8 +205,14 @@ def test_real_renditions_are_served_in_srcset(client, shop, make_real_image):
 def test_no_page_loads_anything_from_another_host(client, shop):
     for path in ["/el/", "/en/c/rings/", "/el/p/olive-ring/", "/en/search/?q=ring", "/en/p/missing/"]:
         body = html(client.get(path))
-        for attribute in re.findall(r'(?:src|href)="([^"]+)"', body):
+        # What the browser loads by itself: sources, stylesheets and icons, preloads, form targets. Links to
+        # other sites (the share links, K5) load nothing until clicked, and are marked as leaving the shop.
+        loaded = re.findall(r'(?:src|srcset|action|data)="([^"]+)"', body)
+        loaded += re.findall(r'<link\b[^>]*\bhref="([^"]+)"', body)
+        for attribute in loaded:
             assert not re.match(r"(https?:)?//", attribute) or attribute.startswith("http://testserver/"), attribute
+        for anchor in re.findall(r'<a\b[^>]*\bhref="(?:https?:)?//(?!testserver/)[^"]*"[^>]*>', body):
+            assert 'rel="noopener noreferrer external"' in anchor, anchor
 
 
 def test_pages_are_marked_up_for_the_browser_tests(client, shop):
