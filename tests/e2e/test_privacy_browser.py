@@ -118,6 +118,8 @@ def test_after_reject_all_still_nothing_but_functional_cookies(live_server, walk
         page.goto(live_server.url + walk.paths[0])
         page.locator("#consent-first button[value=reject_all]").click()
         page.locator("#consent-banner").wait_for(state="hidden")
+        # The choice loads the scripts it allows in place; let them arrive before leaving the page.
+        page.wait_for_load_state("networkidle")
         visit_all(page, live_server.url, walk)
         names = cookie_names(context)
 
@@ -138,6 +140,8 @@ def test_after_accept_all_the_analytics_requests_appear(live_server, walk, brows
         page.goto(live_server.url + walk.paths[0])
         page.locator("#consent-first button[value=accept_all]").click()
         page.locator("#consent-banner").wait_for(state="hidden")
+        # The choice loads the scripts it allows in place; let them arrive before leaving the page.
+        page.wait_for_load_state("networkidle")
         visit_all(page, live_server.url, walk)
         # Staying on a page: the script sends its batch on a timer, a request Playwright sees (a beacon sent
         # while leaving a page is made after the page is gone, so it is counted in the database below).
@@ -169,6 +173,8 @@ def test_a_gpc_browser_is_recorded_as_refusing_advertising(live_server, walk, br
         assert page.evaluate("navigator.globalPrivacyControl") in (True, None)
         page.locator("#consent-first button[value=accept_all]").click()
         page.locator("#consent-banner").wait_for(state="hidden")
+        # The choice loads the scripts it allows in place; let them arrive before leaving the page.
+        page.wait_for_load_state("networkidle")
         visit_all(page, live_server.url, walk)
 
     records = list(ConsentRecord.objects.order_by("recorded_at", "id").values_list("source", "advertising", "gpc"))
