@@ -46,6 +46,7 @@ METRICS: dict[str, str] = {
     "page_views_by_os": "page views; key = operating system family",
     "page_views_by_country": "page views; key = two-letter country code",
     "page_views_by_referrer": 'page views; key = referring domain ("" for none)',
+    "email_opens": 'opens of marketing emails by accounts that allow performance cookies; key = "email:<campaign>"',
     "search_log": "searches in the anonymous search log (everyone's); key = the normalised query",
     "search_log_zero": "searches in the anonymous search log that found nothing; key = the normalised query",
 }
@@ -97,7 +98,11 @@ def _figures(day: date) -> list[tuple[str, str, str, int]]:
     product_views = page_views.filter(product__isnull=False)
 
     figures = []
-    figures += _rows(events, metric="visitors", key=None, value=Count("visitor", distinct=True))
+    # An email open is not a visit to the shop.
+    figures += _rows(
+        events.exclude(kind=kind.EMAIL_OPEN), metric="visitors", key=None, value=Count("visitor", distinct=True)
+    )
+    figures += _rows(events.filter(kind=kind.EMAIL_OPEN), metric="email_opens", key="path")
     figures += _rows(page_views, metric="page_views", key="path")
     figures += _rows(product_views, metric="product_views", key="product_id")
     figures += _rows(

@@ -46,6 +46,8 @@ class Event(models.Model):
         SEARCH_CLICK = "search_click", _("Click on a search result")
         ADD_TO_CART = "add_to_cart", _("Add to cart")
         PURCHASE = "purchase", _("Purchase")
+        # A marketing email's pixel, only for an account that allows performance cookies (path: "email:<campaign>").
+        EMAIL_OPEN = "email_open", _("Email opened")
 
     class Device(models.TextChoices):
         DESKTOP = "desktop", _("Desktop")

@@ -6,7 +6,6 @@ no other code may write `SearchRecord` rows.
 
 import hashlib
 import hmac
-import ipaddress
 import os
 import re
 import uuid
@@ -34,6 +33,7 @@ from allegra.analytics.useragent import describe
 from allegra.catalog.models import Product
 from allegra.catalog.search import normalize
 from allegra.core import encryption
+from allegra.core.network import truncate_ip
 
 # A shopper may paste a phone, card or order number into the search box. Long digit runs are never product
 # words, so they are blanked before anything is stored.
@@ -133,16 +133,6 @@ _INSERT_FIELDS = (
 
 class EventBatchError(ValueError):
     """An event batch that is refused whole; the message says what is wrong, in words a developer reads."""
-
-
-def truncate_ip(address: str | None) -> str | None:
-    """The network part of an address: IPv4 /24 ("203.0.113.0"), IPv6 /48; None when there is none."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return None
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
 @lru_cache(maxsize=4096)
@@ -480,9 +470,8 @@ def record_email_open(*, request, token: str) -> bool:
         return False
     device = describe(request.META.get("HTTP_USER_AGENT"))
     Event.objects.create(
-        kind=Event.Kind.PAGE_VIEW,
+        kind=Event.Kind.EMAIL_OPEN,
         visitor=_email_visitor(user_pk),
-        # Not a page of the site (no leading slash): dashboards tell email opens from page views by this.
         path=f"{EMAIL_OPEN_PATH_PREFIX}{campaign}",
         device_type=device.device_type,
         browser=device.browser,

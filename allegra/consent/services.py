@@ -19,7 +19,6 @@ What a record keeps of the browser, and why it is enough for proof without ident
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -34,6 +33,7 @@ from django.utils import timezone, translation
 from allegra.consent.models import ConsentNotice, ConsentRecord, Source
 from allegra.consent.state import NO_CHOICE, ConsentState
 from allegra.core.encryption import blind_index
+from allegra.core.network import truncate_ip
 
 USER_AGENT_PURPOSE = "consent.user_agent"
 # A user agent longer than this is cut before hashing: real ones are a few hundred characters.
@@ -44,19 +44,6 @@ GPC_RECORDS_PER_HOUR = 30
 
 
 # --- what a record keeps of the browser ----------------------------------------------------------------------
-
-
-def truncate_ip(value: str | None) -> str | None:
-    """The network of an address: IPv4 to /24 (``203.0.113.57`` -> ``203.0.113.0``), IPv6 to /48. None for
-    anything that is not an IP address. An IPv4 address mapped into IPv6 is treated as the IPv4 one."""
-    try:
-        address = ipaddress.ip_address((value or "").strip())
-    except ValueError:
-        return None
-    if address.version == 6 and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
 
 def hash_user_agent(user_agent: str | None) -> str:

@@ -7,5 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from allegra.core import checks  # noqa: F401 - registers the system checks (allegra.E001)
-        from allegra.core import schedule  # noqa: F401 - registers the check that scheduled tasks exist (E010)
+        from allegra.core import (
+            checks,  # noqa: F401 - registers the system checks (allegra.E001)
+            schedule,  # noqa: F401 - registers the check that scheduled tasks exist (E010)
+        )

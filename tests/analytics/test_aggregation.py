@@ -174,6 +174,17 @@ def test_the_number_of_queries_does_not_grow_with_the_events(a_day, django_asser
         aggregate_day(day=DAY)
 
 
+def test_email_opens_are_counted_by_campaign_and_are_not_visits():
+    event(Event.Kind.PAGE_VIEW, A, path="/el/")
+    event(Event.Kind.EMAIL_OPEN, B, path="email:spring-2027", language="")
+    event(Event.Kind.EMAIL_OPEN, C, path="email:spring-2027", language="")
+    aggregate_day(day=DAY)
+    totals = figures()
+    assert totals[("email_opens", "email:spring-2027")] == 2
+    assert totals[("visitors", "")] == 1
+    assert ("page_views", "email:spring-2027") not in totals
+
+
 def test_days_are_athens_days():
     # 23:30 Athens on 9 March is still the 9th; 00:30 Athens on the 10th is the 10th (UTC 22:30 of the 9th).
     event(Event.Kind.PAGE_VIEW, A, at=datetime(2026, 3, 9, 21, 30, tzinfo=UTC), path="/late/")

@@ -155,7 +155,7 @@ def test_an_email_open_is_recorded_while_the_account_allows_it(customer):
     assert_gif(proxy.get(url))
 
     event = Event.objects.get()
-    assert (event.kind, event.path, event.ip_truncated) == ("page_view", "email:spring-2027", "66.249.84.0")
+    assert (event.kind, event.path, event.ip_truncated) == ("email_open", "email:spring-2027", "66.249.84.0")
     assert event.product is None and event.referrer_domain == ""
 
     # Withdrawn later: the same email opened again records nothing, and the image still loads.
