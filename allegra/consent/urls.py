@@ -11,4 +11,5 @@ app_name = "consent"
 urlpatterns = [
     path("", views.cookies, name="settings"),
     path("", views.cookies, name="choose"),
+    path("gpc/", views.gpc, name="gpc"),
 ]

@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from allegra.consent import notices, services
 from allegra.consent.models import Source
@@ -160,4 +162,26 @@ def _choose(request: HttpRequest) -> HttpResponse:
         response = redirect(safe_next(request, request.POST.get("next")))
         response.status_code = 303
     services.remember_choice(response, state)
+    return response
+
+
+# The very sentence of the banner's first layer (templates/consent/first_layer.html), so that what consent.js
+# shows after a script-announced GPC is what the proof of a later choice records.
+GPC_HONOURED = _lazy(
+    "Your browser sent the Global Privacy Control signal and we honoured it: social media and advertising cookies "
+    "stay off. “Accept all” therefore accepts performance cookies only."
+)
+
+
+@require_POST
+def gpc(request: HttpRequest) -> HttpResponse:
+    """Global Privacy Control announced by the browser's script (`navigator.globalPrivacyControl`) rather than
+    by the `Sec-GPC` header the middleware honours: the same refusal of advertising, recorded once (S5).
+    consent.js posts here with the page's CSRF token, so no other site can record it for the visitor."""
+    if request.consent.gpc_honoured:
+        return JsonResponse({"gpc_honoured": True, "recorded": False})
+    state = services.record_gpc_refusal(request=request)
+    response = JsonResponse({"gpc_honoured": True, "recorded": True, "message": str(GPC_HONOURED)})
+    services.remember_choice(response, state)
+    patch_cache_control(response, private=True, no_store=True)
     return response

@@ -4,6 +4,8 @@
 (function () {
   "use strict";
 
+  var script = document.currentScript;
+
   var returnFocus = null;
   var status = null;
 
@@ -138,6 +140,39 @@
       openSettings(link);
     }
   });
+
+  function csrfToken() {
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (field) return field.value;
+    var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // Global Privacy Control announced to scripts (navigator.globalPrivacyControl) counts like the Sec-GPC header
+  // the server already honours: the refusal of advertising is recorded once, and the banner says so (S5).
+  function honourScriptGpc() {
+    if (!script || navigator.globalPrivacyControl !== true || script.hasAttribute("data-gpc-honoured")) return;
+    var url = script.getAttribute("data-gpc-url");
+    var token = csrfToken();
+    if (!url || !token || !window.fetch) return;
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": token, "X-Requested-With": "fetch" },
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.message) return;
+        var actions = document.querySelector("#consent-first .consent-actions");
+        if (!actions || actions.parentNode.querySelector(".consent-gpc")) return;
+        var notice = document.createElement("p");
+        notice.className = "consent-gpc";
+        notice.textContent = data.message;
+        actions.parentNode.insertBefore(notice, actions);
+      })
+      .catch(function () { /* the header, where the browser sends it, is honoured by the server anyway */ });
+  }
+  honourScriptGpc();
 
   document.addEventListener("submit", function (event) {
     var form = event.target;

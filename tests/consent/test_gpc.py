@@ -113,3 +113,27 @@ def test_a_client_that_keeps_no_cookies_cannot_flood_the_ledger(client, settings
         response = Client().get(HOME, **GPC)
         assert response.wsgi_request.consent.gpc_honoured and not response.wsgi_request.consent.advertising
     assert ConsentRecord.objects.count() == services.GPC_RECORDS_PER_HOUR
+
+
+def test_a_signal_announced_to_scripts_is_recorded_once_through_the_page():
+    """`navigator.globalPrivacyControl` without the header: consent.js posts it with the page's CSRF token."""
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(HOME)
+    token = page.cookies["csrftoken"].value
+    first = browser.post("/en/cookies/gpc/", headers={"X-CSRFToken": token, "Accept": "application/json"})
+    assert first.status_code == 200 and first.json()["recorded"] is True
+    assert "Global Privacy Control" in first.json()["message"]
+    state = cookie_state(first)
+    assert state.gpc_honoured and not state.advertising
+    again = browser.post("/en/cookies/gpc/", headers={"X-CSRFToken": token, "Accept": "application/json"})
+    assert again.json()["recorded"] is False
+    entry = ConsentRecord.objects.get()
+    assert (entry.source, entry.advertising, entry.gpc) == (Source.GPC, False, True)
+    # Once honoured, the page says so to the script, which then posts nothing.
+    assert "data-gpc-honoured" in browser.get(HOME).content.decode()
+
+
+def test_no_other_site_can_announce_the_signal_for_a_visitor():
+    response = Client(enforce_csrf_checks=True).post("/en/cookies/gpc/")
+    assert response.status_code == 403
+    assert not ConsentRecord.objects.exists()

@@ -59,7 +59,7 @@ class Traffic:
 
 
 @contextmanager
-def empty_profile(browser_problems, traffic: Traffic, *, gpc: bool = False):
+def empty_profile(browser_problems, traffic: Traffic, *, gpc: bool = False, script_gpc: bool = False):
     """A fresh Chromium profile. Playwright's sync API keeps an event loop in the test's thread while it runs,
     and Django refuses queries there: the tests read the database after this block."""
     from playwright.sync_api import sync_playwright
@@ -71,6 +71,11 @@ def empty_profile(browser_problems, traffic: Traffic, *, gpc: bool = False):
         context.set_default_timeout(20_000)
         browser_problems.watch(context)
         context.on("request", traffic.record)
+        if script_gpc:
+            # A browser (or extension) that announces GPC to scripts only, without the header.
+            context.add_init_script(
+                "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
+            )
         try:
             yield context
         finally:
@@ -182,4 +187,20 @@ def test_a_gpc_browser_is_recorded_as_refusing_advertising(live_server, walk, br
     assert [source for source, *_ in records].count(Source.GPC) == 1
     # "Accept all" with the signal present accepts performance only: advertising stays refused.
     assert records[-1] == (Source.BANNER_FIRST_LAYER, False, True)
+    assert browser_problems.items == []
+
+
+@pytest.mark.policy("S5")
+def test_a_signal_announced_only_to_scripts_is_honoured_too(live_server, walk, browser_problems):
+    traffic = Traffic()
+    with empty_profile(browser_problems, traffic, script_gpc=True) as context:
+        page = context.new_page()
+        page.goto(live_server.url + walk.paths[0])
+        page.locator("#consent-first .consent-gpc").wait_for(state="visible")
+        page.goto(live_server.url + walk.paths[1], wait_until="networkidle")
+        assert page.locator("#consent-first .consent-gpc").is_visible(), "the server now renders the notice"
+
+    [record] = ConsentRecord.objects.all()
+    assert (record.source, record.advertising, record.gpc) == (Source.GPC, False, True)
+    assert ("POST", "/el/cookies/gpc/") in traffic.requests
     assert browser_problems.items == []
