@@ -459,21 +459,22 @@ def check_paths(base_url: str, paths: dict[str, list[str]]) -> None:
 def wrk_command(
     base_url: str, paths_file: Path, args: argparse.Namespace, duration: str, script_args: list[str] | None = None
 ) -> list[str]:
-    if script_args is not None:
-        return [
-            "wrk",
-            f"-t{args.threads}",
-            f"-c{args.connections}",
-            f"-d{duration}",
-            "--timeout",
-            "10s",
-            "--latency",
-            "-s",
-            str(EVENTS_LUA_SCRIPT),
-            base_url,
-            "--",
-            *script_args,
-        ]
+    """wrk on the pages of `paths_file`, or, given `script_args`, on the events endpoint."""
+    script, extra = (LUA_SCRIPT, [str(paths_file)]) if script_args is None else (EVENTS_LUA_SCRIPT, script_args)
+    return [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration}",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        str(script),
+        base_url,
+        "--",
+        *extra,
+    ]
     return [
         "wrk",
         f"-t{args.threads}",

@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import threading
+import uuid
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -146,6 +147,30 @@ def media_root(settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = root
     yield root
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """Django's cache on a real Redis (database 15), as several app servers would share it; yields (url, prefix).
+
+    Keys get a prefix of this test's own, and only they are deleted afterwards: tests running in parallel
+    (pytest -n) share the Redis database, so flushing it would pull counters from under another test.
+    """
+    import redis
+
+    prefix = f"test-throttle-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield redis_url, prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

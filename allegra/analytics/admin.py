@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from allegra.analytics import dashboard
 from allegra.analytics.models import DailyAggregate, SearchRecord
+from allegra.core.admin import ReadOnlyAdminMixin
 
 
 class ResultsFilter(admin.SimpleListFilter):
@@ -34,7 +35,7 @@ class ResultsFilter(admin.SimpleListFilter):
 
 
 @admin.register(SearchRecord)
-class SearchRecordAdmin(admin.ModelAdmin):
+class SearchRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by the storefront alone, and staff only study it."""
 
     list_display = ["searched_at", "normalized_query", "language", "result_count"]
@@ -44,32 +45,14 @@ class SearchRecordAdmin(admin.ModelAdmin):
     list_per_page = 100
     readonly_fields = ["normalized_query", "language", "result_count", "searched_at"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DailyAggregate)
-class DailyAggregateAdmin(admin.ModelAdmin):
+class DailyAggregateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The analytics dashboard (U5) in place of a list of rows: visits, top pages, products and searches,
     searches with no results, search click-through and the purchase funnel, each table also as CSV.
 
     Reads daily aggregates only; raw events have no admin at all, so no back-office page shows one visitor's
     trail. The right to see it is `analytics.view_dailyaggregate` (Store manager and Marketing)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"

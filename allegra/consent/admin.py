@@ -9,22 +9,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from allegra.consent.models import ConsentNotice, ConsentRecord
-from allegra.core.admin import AuditedAdminMixin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from allegra.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(AuditedAdminMixin, ReadOnlyAdmin):
+class ConsentRecordAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["recorded_at", "source", "performance", "advertising", "gpc", "policy_version", "consent_id"]
     list_filter = ["source", "recorded_at", "gpc", "policy_version"]
     date_hierarchy = "recorded_at"
@@ -48,7 +37,7 @@ class ConsentRecordAdmin(AuditedAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(ConsentNotice)
-class ConsentNoticeAdmin(ReadOnlyAdmin):
+class ConsentNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["first_shown_at", "source", "language", "policy_version", "text_hash"]
     list_filter = ["source", "language", "policy_version", "first_shown_at"]
     search_fields = ["=text_hash"]

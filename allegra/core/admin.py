@@ -34,6 +34,19 @@ def subject_of(obj) -> str | None:
     return str(owner.public_id) if owner is not None else None
 
 
+class ReadOnlyAdminMixin:
+    """For records nobody edits in the back office: logs, ledgers, figures computed by the shop itself."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class AuditedAdminMixin:
     """Records views and changes of personal data made through this admin."""
 
@@ -130,7 +143,7 @@ wrap_personal_data_admins(admin.site)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "action", "actor_label", "subject", "fields_list", "reason"]
     list_filter = ["action", "created_at", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=subject"]
@@ -143,12 +156,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("fields"))
     def fields_list(self, entry: AuditEntry) -> str:
         return ", ".join(entry.fields)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from allegra.core.admin import ReadOnlyAdminMixin
 from allegra.privacy import exports, selectors, vocabulary
 from allegra.privacy.models import RecordsOfProcessing
 
@@ -13,21 +14,12 @@ PERMISSION = "privacy.view_records_of_processing"
 
 
 @admin.register(RecordsOfProcessing)
-class RecordsOfProcessingAdmin(admin.ModelAdmin):
+class RecordsOfProcessingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request) -> bool:
         return request.user.has_perm(PERMISSION)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm(PERMISSION)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"

@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
 from django.conf import settings as django_settings
@@ -27,30 +26,6 @@ def fail(client, email="eleni@example.com", times=1, password="wrong-password"):
 
 def error_of(response) -> str:
     return " ".join(response.context["form"].non_field_errors())
-
-
-@pytest.fixture
-def redis_cache(settings, redis_url):
-    """Django's cache on a real Redis (database 15), as several app servers would share it.
-
-    Keys get a prefix of this test's own, and only they are deleted afterwards: tests running in parallel
-    (pytest -n) share the Redis database, so flushing it would pull counters from under another test.
-    """
-    import redis
-
-    prefix = f"test-throttle-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield redis_url, prefix
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
 
 
 def test_five_failures_lock_the_account_with_a_clear_message(client):

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 
 from allegra.analytics.models import Event, SearchRecord
@@ -383,26 +382,19 @@ def test_the_rate_limit_without_a_visitor_cookie_is_per_address_network():
 
 @pytest.mark.policy("C6")
 @pytest.mark.django_db
-def test_the_rate_limit_is_shared_through_redis(redis_url, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
-    }
+def test_the_rate_limit_is_shared_through_redis(redis_cache, settings):
     settings.ANALYTICS_EVENTS_PER_MINUTE = 4
-    cache.clear()
-    try:
-        client = browser(performance=True)
-        post(client, {"events": [page_view()]})  # sets the visitor cookie
-        assert post(client, {"events": [page_view()] * 4}).status_code == 204
-        # A second app server (another client, the same cookie) sees the same counter.
-        other = browser(performance=True)
-        other.cookies = client.cookies
+    client = browser(performance=True)
+    post(client, {"events": [page_view()]})  # sets the visitor cookie
+    assert post(client, {"events": [page_view()] * 4}).status_code == 204
+    # A second app server (another client, the same cookie) sees the same counter.
+    other = browser(performance=True)
+    other.cookies = client.cookies
 
-        response = post(other, {"events": [page_view()]})
+    response = post(other, {"events": [page_view()]})
 
-        assert response.status_code == 429
-        assert Event.objects.count() == 5
-    finally:
-        cache.clear()
+    assert response.status_code == 429
+    assert Event.objects.count() == 5
 
 
 @pytest.mark.policy("C6")
