@@ -71,6 +71,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "accounts.view_user",
         # Reads the consent ledger and the notices shown (proof of consent); the ledger is append-only.
         "consent.view_consentrecord",
+        "consent.view_purposeconsentrecord",
         "consent.view_consentnotice",
     ),
 }

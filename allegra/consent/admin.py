@@ -1,5 +1,6 @@
 """The consent ledger in the back office: read-only for everyone, superusers included (it is proof; a change
-would destroy it). The Privacy officer reads it (`consent.view_consentrecord`, `consent.view_consentnotice`).
+would destroy it). The Privacy officer reads it (`consent.view_consentrecord`, `consent.view_purposeconsentrecord`,
+`consent.view_consentnotice`).
 
 Records linked to an account are a person's data: opening one, or listing them, writes a view entry in the
 staff audit log (the same mixin as the customer admins).
@@ -8,7 +9,7 @@ staff audit log (the same mixin as the customer admins).
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from allegra.consent.models import ConsentNotice, ConsentRecord
+from allegra.consent.models import ConsentNotice, ConsentRecord, PurposeConsentRecord
 from allegra.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 
 
@@ -28,6 +29,31 @@ class ConsentRecordAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
         "performance",
         "advertising",
         "gpc",
+        "policy_version",
+        "notice",
+        "ip_truncated",
+        "user_agent_hash",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(PurposeConsentRecord)
+class PurposeConsentRecordAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["recorded_at", "purpose", "granted", "source", "policy_version", "recorded_by"]
+    list_filter = ["purpose", "granted", "source", "recorded_at", "policy_version"]
+    date_hierarchy = "recorded_at"
+    # Exact look-ups only: the purpose key, or the keyed hash of an address (never the address in a URL).
+    search_fields = ["=purpose", "=email_index"]
+    search_help_text = _("Search by purpose key or by the keyed hash of an email address.")
+    list_select_related = ["user", "recorded_by"]
+    fields = [
+        "purpose",
+        "user",
+        "email_index",
+        "recorded_at",
+        "granted",
+        "source",
+        "recorded_by",
         "policy_version",
         "notice",
         "ip_truncated",

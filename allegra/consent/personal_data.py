@@ -1,4 +1,5 @@
-"""The consent app in the personal-data map: the ledger is proof of consent, kept 5 years after it ends."""
+"""The consent app in the personal-data map: the ledgers (cookie choices, purpose consents) are proof of consent,
+kept 5 years after it ends."""
 
 from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
@@ -73,6 +74,71 @@ personal_data_map.declare(
             description_el="Ένα κλειδωμένο αποτύπωμα (hash) της ταυτότητας του φυλλομετρητή σας, όχι η ίδια.",
             description_en="A keyed hash of your browser's user agent, not the user agent itself.",
             **PROOF,
+        ),
+    ],
+)
+
+# Consents to purposes other than cookies (newsletter, personalisation, a contest's own consent). The map takes one
+# clause per field: C5 ("marketing choices per channel and topic, each change recorded"), since marketing is what
+# most of these records are; a contest's consent is U6, which the map's C1 to C7 have no place for (the record's
+# `purpose` says which it is).
+PURPOSE_PROOF = {**PROOF, "subject": "customer", "clause": "C5"}
+
+personal_data_map.declare(
+    "consent.PurposeConsentRecord",
+    subject_path="user",
+    # `recorded_by` is the staff member's account (C7, accountability towards the shop): the employee's data,
+    # not the customer's, so it is not shown back to the customer; the source says "recorded by our staff".
+    technical_fields=["id", "source", "policy_version", "notice", "recorded_by"],
+    fields=[
+        Field(
+            field="purpose",
+            category="user.privacy_preferences",
+            uses=["essential.legal_obligation"],
+            description_el="Σε τι συναινέσατε ή από τι αποσυρθήκατε (π.χ. ενημερωτικό δελτίο, διαγωνισμός).",
+            description_en="What you consented to or withdrew from (for example the newsletter, a contest).",
+            **PURPOSE_PROOF,
+        ),
+        Field(
+            field="granted",
+            category="user.privacy_preferences",
+            uses=["essential.legal_obligation"],
+            description_el="Αν δώσατε ή ανακαλέσατε τη συναίνεσή σας.",
+            description_en="Whether you gave or withdrew your consent.",
+            **PURPOSE_PROOF,
+        ),
+        Field(
+            field="email_index",
+            category="user.unique_id.pseudonymous",
+            uses=["essential.legal_obligation"],
+            description_el="Ένα κλειδωμένο αποτύπωμα (hash) της διεύθυνσης email σας, όχι η ίδια, για να βρίσκουμε "
+            "τις συναινέσεις της.",
+            description_en="A keyed hash of your email address, not the address itself, to find its consents.",
+            **PURPOSE_PROOF,
+        ),
+        Field(
+            field="recorded_at",
+            category="user.privacy_preferences",
+            uses=["essential.legal_obligation"],
+            description_el="Πότε δώσατε ή ανακαλέσατε τη συναίνεση.",
+            description_en="When you gave or withdrew the consent.",
+            **PURPOSE_PROOF,
+        ),
+        Field(
+            field="ip_truncated",
+            category="user.device.ip_address",
+            uses=["essential.legal_obligation"],
+            description_el="Η διεύθυνση IP σας, περικομμένη (χωρίς το τελευταίο της τμήμα).",
+            description_en="Your IP address, truncated (its last part removed).",
+            **PURPOSE_PROOF,
+        ),
+        Field(
+            field="user_agent_hash",
+            category="user.device",
+            uses=["essential.legal_obligation"],
+            description_el="Ένα κλειδωμένο αποτύπωμα (hash) της ταυτότητας του φυλλομετρητή σας, όχι η ίδια.",
+            description_en="A keyed hash of your browser's user agent, not the user agent itself.",
+            **PURPOSE_PROOF,
         ),
     ],
 )

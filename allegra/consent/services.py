@@ -25,12 +25,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from allegra.consent.models import ConsentNotice, ConsentRecord, Source
+from allegra.consent.models import ConsentNotice, ConsentRecord, PurposeConsentRecord, PurposeSource, Source
+from allegra.consent.purposes import PurposeConsentError, email_index_of, get_purpose
 from allegra.consent.state import NO_CHOICE, ConsentState
 from allegra.core.encryption import blind_index
 from allegra.core.network import truncate_ip
@@ -62,7 +65,7 @@ def notice_hash(text: str) -> str:
     return hashlib.sha256(normalise_notice(text).encode("utf-8")).hexdigest()
 
 
-def _notice_for(*, text: str, source: Source) -> ConsentNotice | None:
+def _notice_for(*, text: str, source: Source | PurposeSource) -> ConsentNotice | None:
     """The stored notice for this exact text, created the first time it is shown with a choice."""
     normalised = normalise_notice(text)
     if not normalised:
@@ -278,3 +281,107 @@ def purge_expired_records(*, now: datetime | None = None) -> int:
     if not ids:
         return 0
     return ConsentRecord.objects.filter(pk__in=ids).purge()
+
+
+# --- consents to purposes other than cookies (U2, U6, C7) -------------------------------------------------------
+#
+# The newsletter, personalisation and contest issues record their consents here. A person is an account or,
+# without one, an email address kept only as its blind index. Each record also keeps the index of the email it
+# was given with (the account's address when none is given): a withdrawal stays findable by the address after
+# the account is deleted or for a sender that knows only the address.
+
+
+def _checked_email(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise PurposeConsentError("not an email address") from None
+    return email
+
+
+@transaction.atomic
+def record_purpose_consent(
+    *,
+    request=None,
+    purpose: str,
+    granted: bool,
+    source: PurposeSource,
+    notice_text: str,
+    user=None,
+    email: str | None = None,
+    recorded_by=None,
+) -> PurposeConsentRecord:
+    """Appends a consent to `purpose` (granted) or its withdrawal (not granted) and returns the record.
+
+    The person is `user` or, for someone without an account, `email` (kept only as its blind index). A grant
+    needs `notice_text`, the exact words shown with it (the proof of what the person agreed to); a withdrawal
+    keeps the text shown with it when there was one (an unsubscribe page). A consent recorded by staff in a
+    store or at an event (C7) names the staff member in `recorded_by`, and only such a consent does. Unknown
+    purposes raise `UnknownPurpose`; any other refusal raises `PurposeConsentError`; either way nothing is stored.
+    """
+    get_purpose(purpose)
+    try:
+        source = PurposeSource(source)
+    except ValueError:
+        raise PurposeConsentError(f"unknown source of a purpose consent {str(source)[:40]!r}") from None
+    if user is not None and not user.is_authenticated:
+        user = None
+    if user is None and not email:
+        raise PurposeConsentError("a purpose consent needs an account or an email address")
+    if email:
+        email = _checked_email(email)
+    granted = bool(granted)
+    notice = _notice_for(text=notice_text, source=source)
+    if granted and notice is None:
+        raise PurposeConsentError("a consent needs the exact text shown with it (notice_text)")
+    if source == PurposeSource.STAFF_RECORDED:
+        if recorded_by is None or not recorded_by.is_staff:
+            raise PurposeConsentError("a consent recorded by staff names the staff member who recorded it")
+    elif recorded_by is not None:
+        raise PurposeConsentError("only a consent recorded by staff has recorded_by")
+    meta = request.META if request is not None else {}
+    return PurposeConsentRecord.objects.create(
+        purpose=purpose,
+        user=user,
+        email_index=email_index_of(email or user.email),
+        granted=granted,
+        source=source,
+        policy_version=settings.PRIVACY_POLICY_VERSION,
+        notice=notice,
+        ip_truncated=truncate_ip(meta.get("REMOTE_ADDR")),
+        user_agent_hash=hash_user_agent(meta.get("HTTP_USER_AGENT")),
+        recorded_by=recorded_by,
+    )
+
+
+@transaction.atomic
+def attach_email_consents_to_account(*, user) -> int:
+    """Links the consents given with the account's email address before there was an account (a newsletter
+    sign-up) to the account, once the address is proven to be theirs (sign-up verification). Returns how many."""
+    if user is None or not user.email:
+        return 0
+    return PurposeConsentRecord.objects.filter(email_index=email_index_of(user.email)).attach_to_account(user)
+
+
+@transaction.atomic
+def purge_expired_purpose_records(*, now: datetime | None = None) -> int:
+    """Deletes the purpose consents that ended more than 5 years ago, and returns how many went.
+
+    A record ends when a newer record of the same person (the same account, or the same email address) and the
+    same purpose supersedes it. The latest record is the one in force, grant or withdrawal, and is kept as long
+    as it is: a grant proves the consent the shop relies on, a withdrawal proves the person must not be asked.
+    """
+    cutoff = (now or timezone.now()) - RETENTION
+    newer = PurposeConsentRecord.objects.filter(recorded_at__lte=cutoff, purpose=OuterRef("purpose")).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
+    )
+    superseded_for_account = newer.filter(user__isnull=False, user=OuterRef("user"))
+    superseded_for_email = newer.exclude(email_index="").filter(email_index=OuterRef("email_index"))
+    expired = PurposeConsentRecord.objects.filter(recorded_at__lt=cutoff).filter(
+        Exists(superseded_for_account) | Exists(superseded_for_email)
+    )
+    ids = list(expired.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    return PurposeConsentRecord.objects.filter(pk__in=ids).purge()

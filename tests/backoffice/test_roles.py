@@ -17,6 +17,7 @@ AUDIT = "/admin/core/auditentry/"
 SEARCHES = "/admin/analytics/searchrecord/"
 DASHBOARD = "/admin/analytics/dailyaggregate/"
 CONSENT_LEDGER = "/admin/consent/consentrecord/"
+PURPOSE_LEDGER = "/admin/consent/purposeconsentrecord/"
 PROFILES = "/admin/accounts/profile/"
 ADDRESSES = "/admin/accounts/address/"
 RECORDS_OF_PROCESSING = "/admin/privacy/recordsofprocessing/"
@@ -30,6 +31,7 @@ ALLOWED = {
     DASHBOARD: {"Store manager", "Marketing"},
     # Proof of consent: read by the Privacy officer alone.
     CONSENT_LEDGER: {"Privacy officer"},
+    PURPOSE_LEDGER: {"Privacy officer"},
     # Customer profile and addresses (telephone, address, birth date): never Marketing.
     PROFILES: {"Consumer services"},
     ADDRESSES: {"Consumer services", "Fulfilment"},

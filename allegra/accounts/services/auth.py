@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from allegra.consent.services import attach_email_consents_to_account
 from allegra.core import encryption
 from allegra.core.email import send_templated_email
 
@@ -163,6 +164,8 @@ def verify_email(*, token: str, current_user=None):
     user.is_active = True
     user.email_verified_at = timezone.now()
     user.save(update_fields=["is_active", "email_verified_at"])
+    # The address is now proven theirs: consents given with it before the account (a newsletter sign-up) join it.
+    attach_email_consents_to_account(user=user)
     return user
 
 
