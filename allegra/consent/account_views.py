@@ -1,4 +1,5 @@
-"""The customer changes their cookie choices from "My privacy" (K6). Thin: the form checks, the service writes."""
+"""The customer changes their cookie choices (K6) and withdraws marketing consents (U2) from "My privacy". Thin:
+the form checks, the service writes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from allegra.consent import services
-from allegra.consent.forms import AccountConsentForm
-from allegra.consent.models import Source
+from allegra.consent.forms import AccountConsentForm, PurposeWithdrawForm
+from allegra.consent.models import PurposeSource, Source
+from allegra.consent.purposes import get_purpose
 
 
 @cache_control(private=True, no_store=True)
@@ -39,3 +41,31 @@ def change_choices(request):
     response = redirect("accounts:privacy")
     services.remember_choice(response, state)
     return response
+
+
+@cache_control(private=True, no_store=True)
+@login_required
+@require_POST
+def withdraw_purpose(request):
+    """Withdraws one marketing purpose for the account with one click (source: account settings; withdrawing is
+    as easy as giving, U2) and goes back to "My privacy". Withdrawing what was never given records it anyway:
+    the refusal is proof too, and the click costs the customer nothing."""
+    form = PurposeWithdrawForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(
+            _("Your choice was not saved: %(errors)s") % {"errors": errors},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    purpose = form.cleaned_data["purpose"]
+    services.record_purpose_consent(
+        request=request,
+        purpose=purpose,
+        granted=False,
+        source=PurposeSource.ACCOUNT_SETTINGS,
+        notice_text=form.notice_text,
+        user=request.user,
+    )
+    messages.success(request, _("Withdrawn: %(purpose)s.") % {"purpose": get_purpose(purpose).label})
+    return redirect("accounts:privacy")

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from allegra.consent.purposes import PURPOSE_MAX_CHARS, marketing_purposes
+
 # The explanation shown above the checkboxes; its exact words (in the page's language) are stored with each
 # choice made here (`notice_text`), so the template must render this text and nothing else in its place.
 ACCOUNT_NOTICE = _(
@@ -66,4 +68,36 @@ class AccountConsentForm(forms.Form):
             raise ValidationError(_("Unknown cookie category."), code="unknown")
         if getattr(self, "_repeated", None):
             raise ValidationError(_("Each category can be sent only once."), code="repeated")
+        return cleaned
+
+
+# Shown above the withdraw buttons of "My privacy" (U2); stored with each withdrawal made there as its notice.
+PURPOSE_WITHDRAW_NOTICE = _(
+    "You can withdraw any of these consents with one click. We stop from that moment; what we did before "
+    "stays lawful. You can give your consent again whenever you like."
+)
+
+
+class PurposeWithdrawForm(forms.Form):
+    """One click on "My privacy" withdraws one marketing purpose. Only a marketing purpose of the registry is
+    accepted, and nothing else may be posted with it."""
+
+    purpose = forms.CharField(max_length=PURPOSE_MAX_CHARS)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.notice_text = str(PURPOSE_WITHDRAW_NOTICE)
+        self._extra = sorted(set(data.keys()) - {"purpose"} - IGNORED) if data is not None else []
+        self._repeated = hasattr(data, "getlist") and len(data.getlist("purpose")) > 1
+
+    def clean_purpose(self):
+        key = self.cleaned_data["purpose"]
+        if key not in {purpose.key for purpose in marketing_purposes()}:
+            raise ValidationError(_("Unknown purpose."), code="unknown")
+        return key
+
+    def clean(self):
+        cleaned = super().clean()
+        if self._extra or self._repeated:
+            raise ValidationError(_("Only one purpose can be withdrawn at a time."), code="extra")
         return cleaned

@@ -1,4 +1,4 @@
-"""The customer's consent choices, changed from "My privacy" (the page itself is accounts:privacy)."""
+"""The customer's consent choices and purpose withdrawals, from "My privacy" (the page itself is accounts:privacy)."""
 
 from django.urls import path
 
@@ -8,4 +8,5 @@ app_name = "consent_account"
 
 urlpatterns = [
     path("", account_views.change_choices, name="change"),
+    path("withdraw/", account_views.withdraw_purpose, name="withdraw-purpose"),
 ]

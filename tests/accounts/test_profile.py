@@ -250,7 +250,7 @@ def test_profile_page_rejects_other_methods(customer_client):
         ("accounts:profile", 4),  # session, user, profile, categories
         ("accounts:addresses", 4),  # session, user, addresses, categories
         ("accounts:address-add", 3),  # session, user, categories
-        ("accounts:privacy", 6),  # session, user, profile, address kinds, categories, consent history
+        ("accounts:privacy", 7),  # session, user, profile, address kinds, categories, cookie and purpose consents
     ],
 )
 def test_account_page_query_counts(customer, customer_client, django_assert_num_queries, name, queries):

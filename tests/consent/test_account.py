@@ -240,9 +240,9 @@ def test_one_customer_never_sees_or_changes_anothers_choices(customer_client, ot
     assert ConsentRecord.objects.exclude(user=customer).get().advertising is True
 
 
-# session, user, profile, address kinds, the header's categories, and the consent history (one query, however
-# long it is).
-PRIVACY_QUERIES = 6
+# session, user, profile, address kinds, the header's categories, the cookie consent history and the purpose
+# consent history (one query each, however long they are).
+PRIVACY_QUERIES = 7
 
 
 @pytest.mark.parametrize("choices", [0, 1, 12])

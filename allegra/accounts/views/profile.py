@@ -22,7 +22,8 @@ from allegra.accounts.forms.profile import AddressForm, ProfileForm, display_tel
 from allegra.accounts.models import Address
 from allegra.accounts.services import profile as services
 from allegra.consent import selectors as consent_selectors
-from allegra.consent.forms import AccountConsentForm
+from allegra.consent.forms import PURPOSE_WITHDRAW_NOTICE, AccountConsentForm
+from allegra.consent.purposes import marketing_purposes
 from allegra.consent.state import NO_CHOICE
 
 # Pages of the sign-in side of the account (email, password, deletion) are built separately; each is looked up
@@ -222,6 +223,13 @@ def privacy(request):
             "advertising": in_force.advertising if in_force else browser.advertising,
         }
     )
+    # Consents to other purposes (newsletter, personalisation, contests), newest first (one query): the latest of
+    # each purpose is in force, and a marketing purpose in force can be withdrawn here with one click (U2).
+    purpose_history = consent_selectors.purpose_history_for(user=request.user)
+    purposes_in_force = consent_selectors.purposes_in_force(purpose_history)
+    marketing_choices = [
+        {"purpose": purpose, "record": purposes_in_force.get(purpose.key)} for purpose in marketing_purposes()
+    ]
     return render_account(
         request,
         "accounts/profile/privacy.html",
@@ -233,6 +241,9 @@ def privacy(request):
             "consent_history": consent_history,
             "consent_in_force": in_force,
             "consent_form": consent_form,
+            "purpose_history": purpose_history,
+            "marketing_choices": marketing_choices,
+            "purpose_withdraw_notice": PURPOSE_WITHDRAW_NOTICE,
             "what_we_collect_url": url_or_none("privacy:what-we-collect"),
             "delete_account_url": url_or_none(*ACCOUNT_DELETE),
         },
