@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from allegra.accounts.services.auth import VERIFY, make_token, verify_email
+from allegra.accounts.services.auth import CHANGE_EMAIL, VERIFY, confirm_email_change, make_token, verify_email
 from allegra.consent import selectors, services
 from allegra.consent.forms import PURPOSE_WITHDRAW_NOTICE
 from allegra.consent.models import AppendOnlyError, ConsentNotice, PurposeConsentRecord, PurposeSource
@@ -183,6 +183,16 @@ def test_an_email_only_consent_joins_the_account_made_later(db):
     assert selectors.purpose_granted(purpose=MARKETING_EMAIL, user=user) is True
     # Linking again changes nothing, and never takes another account's records.
     assert services.attach_email_consents_to_account(user=user) == 0
+
+
+@pytest.mark.policy("U2")
+def test_a_changed_address_brings_its_earlier_consents_once_confirmed(customer):
+    earlier = grant(email="new-address@example.gr", source=PurposeSource.NEWSLETTER_FORM)
+    customer.refresh_from_db()  # the link is bound to the account as stored
+    token = make_token(purpose=CHANGE_EMAIL, user=customer, extra="new-address@example.gr")
+    confirm_email_change(user=customer, token=token)
+    earlier.refresh_from_db()
+    assert earlier.user == customer
 
 
 @pytest.mark.policy("U2")

@@ -195,7 +195,7 @@ def test_a_signal_announced_only_to_scripts_is_honoured_too(live_server, walk, b
     traffic = Traffic()
     with empty_profile(browser_problems, traffic, script_gpc=True) as context:
         page = context.new_page()
-        page.goto(live_server.url + walk.paths[0])
+        page.goto(live_server.url + walk.paths[0], wait_until="networkidle")
         page.locator("#consent-first .consent-gpc").wait_for(state="visible")
         page.goto(live_server.url + walk.paths[1], wait_until="networkidle")
         assert page.locator("#consent-first .consent-gpc").is_visible(), "the server now renders the notice"

@@ -259,6 +259,8 @@ def confirm_email_change(*, user, token: str):
             owner.save(update_fields=["email", "email_verified_at"])
     except IntegrityError as error:
         raise EmailTaken from error
+    # The new address is proven now: consents given with it alone (a newsletter sign-up) belong to the account.
+    attach_email_consents_to_account(user=owner)
     return owner
 
 
