@@ -73,6 +73,12 @@ INSTALLED_APPS = [
     "allegra.catalog",
     "allegra.consent",
     "allegra.analytics",
+    "allegra.wishlist",
+    "allegra.cart",
+    "allegra.orders",
+    "allegra.payments",
+    # The bundled test payment provider: kept apart as if it ran elsewhere (it imports nothing of the shop).
+    "allegra.psp",
     "allegra.privacy",
 ]
 

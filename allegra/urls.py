@@ -16,12 +16,18 @@ urlpatterns = [
     path(".well-known/gpc.json", wellknown.gpc_json, name="gpc-json"),
     # First-party analytics: no language prefix, the script and pixels call them from any page.
     path("a/", include("allegra.analytics.urls")),
+    path("psp/", include("allegra.psp.urls")),
+    path("payments/", include("allegra.payments.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("account/consent/", include("allegra.consent.urls_account")),
+    path("account/orders/", include("allegra.orders.urls_account")),
     path("account/", include("allegra.accounts.urls")),
     path("cookies/", include("allegra.consent.urls")),
+    path("wishlist/", include("allegra.wishlist.urls")),
+    path("cart/", include("allegra.cart.urls")),
+    path("orders/", include("allegra.orders.urls")),
     path("privacy/", include("allegra.privacy.urls")),
     path("", include("allegra.catalog.urls")),
     prefix_default_language=True,

@@ -1,0 +1,5 @@
+"""The customer's wish list (C5)."""
+
+app_name = "wishlist"
+
+urlpatterns: list = []
