@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "allegra.cart",
     "allegra.orders",
     "allegra.payments",
+    "allegra.fraud",
     # The bundled test payment provider: kept apart as if it ran elsewhere (it imports nothing of the shop).
     "allegra.psp",
     "allegra.privacy",
