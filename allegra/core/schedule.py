@@ -45,6 +45,18 @@ JOBS: tuple[Job, ...] = (
         timedelta(days=1),
         "consent records deleted 5 years after the consent ended",
     ),
+    Job(
+        "fraud-records-purge",
+        "allegra.fraud.tasks.purge_fraud_records",
+        timedelta(days=1),
+        "fraud signals and assessments deleted 2 years after they were made",
+    ),
+    Job(
+        "guest-carts-purge",
+        "allegra.cart.tasks.purge_expired_guest_carts",
+        timedelta(days=1),
+        "guest carts deleted 30 days after their last change",
+    ),
 )
 
 
