@@ -304,3 +304,15 @@ ANALYTICS_VISITOR_COOKIE_NAME = "allegra_visitor"
 ANALYTICS_MAX_BODY_BYTES = env_int("ANALYTICS_MAX_BODY_BYTES", 16 * 1024)
 ANALYTICS_MAX_BATCH = env_int("ANALYTICS_MAX_BATCH", 50)
 ANALYTICS_EVENTS_PER_MINUTE = env_int("ANALYTICS_EVENTS_PER_MINUTE", 240)
+
+# --- Orders and invoices (owner: orders app) ---------------------------------------------------------------
+# The seller's legal details printed on every invoice (U3). Placeholders until the shop sets its own.
+SHOP_LEGAL_NAME = env_str("SHOP_LEGAL_NAME", "Allegra Jewels")
+SHOP_VAT_NUMBER = env_str("SHOP_VAT_NUMBER", "000000000")  # ΑΦΜ
+SHOP_TAX_OFFICE = env_str("SHOP_TAX_OFFICE", "ΔΟΥ Αθηνών")
+SHOP_LEGAL_ADDRESS = env_str("SHOP_LEGAL_ADDRESS", "Athens, Greece")
+# A guest's order look-up: how long the emailed link works, and how many look-ups one network may try.
+ORDER_LOOKUP_LINK_SECONDS = env_int("ORDER_LOOKUP_LINK_SECONDS", 24 * 3600)
+ORDER_LOOKUP_ATTEMPTS = env_int("ORDER_LOOKUP_ATTEMPTS", 10)
+ORDER_LOOKUP_WINDOW_SECONDS = env_int("ORDER_LOOKUP_WINDOW_SECONDS", 3600)
+# --- end of orders and invoices ----------------------------------------------------------------------------

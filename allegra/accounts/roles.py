@@ -31,6 +31,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         "analytics.view_dailyaggregate",
         "analytics.view_searchrecord",
         # Nothing from accounts: the catalogue needs no customer data.
+        # Oversees orders: reads them and their invoices, changes their state (through the services only).
+        "orders.view_*",
+        "orders.change_order",
     ),
     CONSUMER_SERVICES: (
         # Answers customers: reads their account, contact details and addresses to help them; changes go
@@ -38,8 +41,9 @@ ROLES: dict[str, tuple[str, ...]] = {
         "accounts.view_user",
         "accounts.view_profile",
         "accounts.view_address",
-        # Orders arrive with a later issue; reading them is this role's job.
+        # Reads orders and their invoices to answer customers; cancels or corrects a state when asked.
         "orders.view_*",
+        "orders.change_order",
         # Reads the catalogue to answer questions about products.
         "catalog.view_*",
     ),

@@ -48,6 +48,7 @@ ACCOUNT_NAV = [
     (("accounts:home",), gettext_lazy("Overview")),
     (("accounts:profile",), gettext_lazy("Profile")),
     (("accounts:addresses",), gettext_lazy("Addresses")),
+    (("orders_account:list",), gettext_lazy("My orders")),
     (EMAIL_CHANGE, gettext_lazy("Email")),
     (PASSWORD_CHANGE, gettext_lazy("Password")),
     (("accounts:privacy",), gettext_lazy("My privacy")),

@@ -1,0 +1,91 @@
+"""A guest's order look-up: order number + email -> a sealed, time-limited link sent to that email.
+
+The page answers the same whether or not the pair matches, so it tells nobody which orders or addresses
+exist; only the owner of the mailbox gets the link. The link's token is the order's public ID and the time
+of issue sealed by the shop's field encryption (AES-GCM, bound to this purpose), the same way the accounts
+app seals its email links: it cannot be forged or altered, carries no personal data, and expires after
+ORDER_LOOKUP_LINK_SECONDS. Look-ups are counted per client network (IPv4 /24, IPv6 /48) in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from allegra.core import encryption
+from allegra.core.email import send_templated_email
+from allegra.core.network import truncate_ip
+from allegra.orders.models import Order
+
+LINK_CONTEXT = "orders.lookup-link"
+THROTTLE_PREFIX = "order-lookup"
+
+
+class InvalidLookupLink(Exception):
+    """Forged, damaged or expired."""
+
+
+def make_token(*, order: Order, now: float | None = None) -> str:
+    payload = json.dumps({"o": str(order.public_id), "t": int(now if now is not None else time.time())})
+    return encryption.encrypt(payload, context=LINK_CONTEXT)
+
+
+def read_token(token: str) -> Order:
+    if not token or len(token) > 1024:
+        raise InvalidLookupLink
+    try:
+        payload = json.loads(encryption.decrypt(token, context=LINK_CONTEXT))
+        issued, public_id = int(payload["t"]), payload["o"]
+    except Exception as error:  # any decoding or authentication failure: a forged or damaged link
+        raise InvalidLookupLink from error
+    if time.time() - issued > settings.ORDER_LOOKUP_LINK_SECONDS:
+        raise InvalidLookupLink
+    order = Order.objects.filter(public_id=public_id).first()
+    if order is None:
+        raise InvalidLookupLink
+    return order
+
+
+def _network_key(ip: str) -> str:
+    network = truncate_ip(ip) or "unknown"
+    key = hashlib.sha256(f"allegra.order-lookup:{settings.SECRET_KEY}".encode()).digest()
+    return f"{THROTTLE_PREFIX}:{hmac.new(key, network.encode(), hashlib.sha256).hexdigest()[:32]}"
+
+
+def allow_attempt(ip: str) -> bool:
+    """Counts one look-up from the client's network; False once the network used up its window."""
+    key = _network_key(ip)
+    window = settings.ORDER_LOOKUP_WINDOW_SECONDS
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= settings.ORDER_LOOKUP_ATTEMPTS
+
+
+def request_link(*, number: str, email: str, site_url: str, language: str) -> bool:
+    """Emails the order's link when number and email match; does nothing otherwise. The caller must answer
+    the same either way (the return value is for tests)."""
+    number = (number or "").strip().upper()
+    email = (email or "").strip().lower()
+    order = Order.objects.filter(number=number).first() if number else None
+    if order is None or not hmac.compare_digest(order.email.strip().lower().encode(), email.encode()):
+        return False
+    with translation.override(language):
+        path = reverse("orders:view", kwargs={"token": make_token(order=order)})
+    send_templated_email(
+        to=order.email,
+        template="order_lookup",
+        context={"number": order.number, "link": site_url.rstrip("/") + path},
+        language=language,
+    )
+    return True

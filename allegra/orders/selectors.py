@@ -1,0 +1,27 @@
+"""Reads of the orders app: a customer's history, one order with its lines, events and invoice."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from allegra.orders.models import Order, OrderEvent
+
+
+def orders_of(user) -> QuerySet[Order]:
+    """The customer's own orders, newest first (purchase history, C3)."""
+    return Order.objects.filter(user=user).select_related("invoice").order_by("-placed_at", "-id")
+
+
+def order_with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    return queryset.select_related("invoice").prefetch_related(
+        "lines", Prefetch("events", queryset=OrderEvent.objects.order_by("at", "id"))
+    )
+
+
+def order_of(user, public_id) -> Order | None:
+    """One of the customer's orders, or None (someone else's order is as absent as a missing one)."""
+    return order_with_details(Order.objects.filter(user=user, public_id=public_id)).first()
+
+
+def invoice_of(order: Order):
+    return getattr(order, "invoice", None) if order.pk else None
