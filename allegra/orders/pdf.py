@@ -7,6 +7,7 @@ language, and the English helps a buyer abroad. Product names follow the order's
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from allegra.orders.models import Invoice, ShippingMethod
+
+# fontTools logs every glyph it keeps when fpdf2 subsets the font: noise, one screen per invoice.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
