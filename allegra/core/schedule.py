@@ -46,6 +46,12 @@ JOBS: tuple[Job, ...] = (
         "consent records deleted 5 years after the consent ended",
     ),
     Job(
+        "guest-carts-purge",
+        "allegra.cart.tasks.purge_expired_guest_carts",
+        timedelta(days=1),
+        "guest carts deleted 30 days after their last change",
+    ),
+    Job(
         "fraud-records-purge",
         "allegra.fraud.tasks.purge_fraud_records",
         timedelta(days=1),

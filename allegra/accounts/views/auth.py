@@ -25,7 +25,9 @@ from allegra.accounts.forms.auth import (
     SignUpForm,
 )
 from allegra.accounts.services import auth as services
+from allegra.cart import services as cart_services
 from allegra.consent import services as consent_services
+from allegra.wishlist import services as wishlist_services
 
 
 def site_url(request) -> str:
@@ -92,6 +94,9 @@ class LoginView(auth_views.LoginView):
         state = consent_services.attach_browser_to_account(request=self.request, user=form.get_user())
         if state is not None:
             consent_services.remember_choice(response, state)
+        # The guest's cart merges into the account's; a piece saved before logging in is saved now (C5).
+        cart_services.adopt_guest_cart_and_count(request=self.request, user=form.get_user())
+        wishlist_services.add_pending_after_login(request=self.request, user=form.get_user())
         return response
 
 

@@ -1,0 +1,54 @@
+"""Small answers shared by the cart's and the wish list's views: a refusal page and a clear 405."""
+
+from functools import wraps
+
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+
+def post_only(view):
+    """Only POST changes a cart or a wish list; anything else gets 405 with a sentence saying so."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            response = HttpResponseNotAllowed(["POST"], content=_("This address only accepts a submitted form."))
+            response["Content-Type"] = "text/plain; charset=utf-8"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def view_only(view):
+    """A page that only shows things: GET and HEAD, anything else gets 405 with a sentence saying so."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = HttpResponseNotAllowed(["GET", "HEAD"], content=_("This page can only be viewed."))
+            response["Content-Type"] = "text/plain; charset=utf-8"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(request, candidate: str | None, fallback: str) -> str:
+    """`candidate` when it is a path of this site, else `fallback` (never an open redirect)."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=False)
+    ):
+        return candidate
+    return fallback
+
+
+def refuse(request, message: str, *, back_url: str, status: int = 400):
+    """Bad input or a change that cannot be made: the reason and a way back; nothing was changed."""
+    response = render(request, "cart/refused.html", {"message": message, "back_url": back_url}, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
