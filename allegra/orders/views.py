@@ -50,7 +50,7 @@ def order_detail(request, public_id):
 
 @account_page
 def invoice_pdf(request, public_id):
-    order = selectors.orders_of(request.user).filter(public_id=public_id).first()
+    order = Order.objects.filter(user=request.user, public_id=public_id).select_related("invoice").first()
     if order is None:
         raise Http404
     return _pdf_response(order)

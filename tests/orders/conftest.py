@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 
 from allegra.orders.services import AddressInput, ContactInput, OrderLineInput, create_order
+from tests.accounts.conftest import customer, customer_client, other_customer, other_customer_client  # noqa: F401
+from tests.backoffice.conftest import make_staff, roles  # noqa: F401
 
 _keys = itertools.count(1)
 
