@@ -106,7 +106,7 @@ def create_intent(
 def get_intent(intent_id: str, *, for_update: bool = False) -> PaymentIntent:
     query = PaymentIntent.objects.select_related("card")
     if for_update:
-        query = query.select_for_update()
+        query = query.select_for_update(of=("self",))
     intent = query.filter(intent_id=intent_id).first()
     if intent is None:
         raise PspError(404, "resource_missing", "No such payment intent.")
