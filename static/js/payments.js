@@ -35,7 +35,8 @@
       })
       .then(function (result) {
         if (!result.ok || !result.body.id) {
-          showError(section, (result.body.error && result.body.error.message) || "Error");
+          var box = section.querySelector("[data-card-error]");
+          showError(section, (result.body.error && result.body.error.message) || (box && box.dataset.fallback) || "");
           if (button) button.disabled = false;
           return;
         }

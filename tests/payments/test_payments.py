@@ -359,3 +359,14 @@ def test_webhook_body_is_json_with_id_type_created_data(client, start):
     provider_confirms(start, client)
     body = json.loads(event_body(Event.objects.get()))
     assert body["type"] == "payment.succeeded" and body["data"]["object"]["status"] == "succeeded"
+
+
+def test_a_late_failure_never_unpays_a_paid_payment(client, start, heard, deliver_webhooks):
+    """The decline's webhook arrives after the second card paid: the payment stays paid."""
+    payment = start()
+    pay(client, payment, browser_token(client, DECLINE))
+    pay(client, payment, browser_token(client, SUCCESS))
+    assert deliver_webhooks() == [200, 200]
+    payment.refresh_from_db()
+    assert payment.status == Status.SUCCEEDED
+    assert [after for _p, _b, after in heard] == ["failed", "succeeded"]
