@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from allegra.fraud.services import OrderFacts
-from tests.backoffice.conftest import customer, fast_passwords, login_verified, make_staff, roles  # noqa: F401
+from tests.backoffice.conftest import fast_passwords, login_verified, make_staff, roles  # noqa: F401
 
 
 @pytest.fixture
