@@ -25,6 +25,7 @@ def shop(make_category, make_product):  # noqa: F811 - the imported fixtures
         category=rings,
         slug="aegean-ring",
         name_en="Aegean ring",
+        images=0,
         variants=[
             variant_spec(
                 metal=Metal.GOLD_18K, stone=Stone.SAPPHIRE, price="480.00", stock=3, ring_size=52, sku="R-G52"
