@@ -148,3 +148,27 @@ def test_add_to_cart_is_recorded_for_analytics_only_with_consent(client, shop):
 
     client.post(ADD, {"variant": shop["R-S54"].pk, "quantity": "1"})
     assert not Event.objects.filter(kind="add_to_cart").exists()
+
+
+def test_add_to_cart_is_recorded_for_analytics_with_performance_consent(client, customer, customer_client, shop):
+    import uuid
+
+    from allegra.analytics.models import Event
+    from allegra.consent.state import ConsentState
+    from allegra.wishlist import services as wishlist_services
+
+    state = ConsentState(
+        consent_id=uuid.uuid4(),
+        decided=True,
+        performance=True,
+        advertising=False,
+        gpc_honoured=False,
+        policy_version=settings.PRIVACY_POLICY_VERSION,
+    )
+    client.cookies[settings.CONSENT_COOKIE_NAME] = state.to_cookie()
+    client.post(ADD, {"variant": shop["R-S54"].pk, "quantity": "1"})
+    customer_client.cookies[settings.CONSENT_COOKIE_NAME] = state.to_cookie()
+    wishlist_services.add_to_wishlist(user=customer, variant=shop["R-G52"])
+    customer_client.post("/en/wishlist/move-to-cart/", {"variant": shop["R-G52"].pk})
+    events = Event.objects.filter(kind="add_to_cart")
+    assert sorted(events.values_list("product__slug", flat=True)) == ["aegean-ring", "aegean-ring"]
