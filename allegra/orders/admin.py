@@ -55,7 +55,7 @@ class OrderEventInline(ReadOnlyInline):
 @admin.register(Order)
 class OrderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "state", "placed_at", "total", "shipping_method", "tracking_number"]
-    list_filter = ["state", "shipping_method", "placed_at"]
+    list_filter = ["state", "shipping_method", "legal_hold", "placed_at"]
     search_fields = ["=number"]
     search_help_text = gettext_lazy("Search by order number.")
     date_hierarchy = "placed_at"
@@ -83,8 +83,10 @@ class OrderAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "payment_reference",
         "language",
         "invoice_link",
+        "legal_hold",
     ]
-    readonly_fields = fields
+    # Everything but the legal hold (a tax audit or claim open) is read-only; the state has its own form.
+    readonly_fields = [name for name in fields if name != "legal_hold"]
     change_form_template = "admin/orders/order/change_form.html"
 
     def has_add_permission(self, request) -> bool:

@@ -84,6 +84,8 @@ class Order(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
     # Checkout's key for one placing of the order: a double click or a retried request finds this row.
     idempotency_key = models.CharField(max_length=80, unique=True, editable=False)
+    # Set by staff while a tax audit or a claim is open: the retention purge then keeps the order (R2).
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -37,6 +37,7 @@ personal_data_map.declare(
         "payment_reference",
         "carrier",
         "idempotency_key",
+        "legal_hold",
         "updated_at",
     ],
     fields=[

@@ -413,3 +413,27 @@ def send_order_email(*, order_id: int, template: str, **extra) -> bool:
     from allegra.orders.emails import send_order_email as send
 
     return send(order_id=order_id, template=template, **extra)
+
+
+# Retention ----------------------------------------------------------------------------------------------
+
+
+def purge_expired_orders(*, now=None, dry_run: bool = False) -> int:
+    """Retention (R2, ORDER_RECORDS): deletes orders, with their lines, history and invoices, 5 years after
+    the end of their fiscal year (the calendar year the order was placed and invoiced in), except those under
+    a legal hold. `dry_run` only counts. Returns how many orders went (or would go)."""
+    now = timezone.localtime(now or timezone.now())
+    # An order of year Y is kept through 31 December of Y + 5; from 1 January of Y + 6 it goes.
+    last_expired_year = now.year - 6
+    expired = Order.objects.filter(placed_at__year__lte=last_expired_year, legal_hold=False).exclude(
+        invoice__year__gt=last_expired_year
+    )
+    count = expired.count()
+    if dry_run or not count:
+        return count
+    with transaction.atomic():
+        ids = list(expired.select_for_update().values_list("pk", flat=True))
+        Invoice.objects.filter(order_id__in=ids).delete()
+        Order.objects.filter(pk__in=ids).delete()
+    logger.info("expired orders purged", extra={"count": len(ids)})
+    return len(ids)
