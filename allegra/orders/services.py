@@ -432,7 +432,7 @@ def purge_expired_orders(*, now=None, dry_run: bool = False) -> int:
     if dry_run or not count:
         return count
     with transaction.atomic():
-        ids = list(expired.select_for_update().values_list("pk", flat=True))
+        ids = list(expired.select_for_update(of=("self",)).values_list("pk", flat=True))
         Invoice.objects.filter(order_id__in=ids).delete()
         Order.objects.filter(pk__in=ids).delete()
     logger.info("expired orders purged", extra={"count": len(ids)})

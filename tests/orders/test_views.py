@@ -125,13 +125,15 @@ def test_lookup_answers_the_same_and_mails_only_the_owner(guest_order, smtp_serv
     assert "guest" not in link.group(1).lower()
 
 
-def test_lookup_link_expires_and_forgeries_fail(guest_order, settings):
+def test_lookup_link_expires_and_forgeries_fail(guest_order, settings, django_assert_num_queries):
     client = Client()
     old = lookup.make_token(order=guest_order, now=time.time() - settings.ORDER_LOOKUP_LINK_SECONDS - 5)
     assert client.get(f"/en/orders/view/{old}/").status_code == 404
     assert client.get(f"/en/orders/view/{old}/invoice.pdf").status_code == 404
     fresh = lookup.make_token(order=guest_order)
-    assert client.get(f"/en/orders/view/{fresh}/").status_code == 200
+    # the link's order, the order with its invoice, its lines, its events, the header's categories
+    with django_assert_num_queries(5):
+        assert client.get(f"/en/orders/view/{fresh}/").status_code == 200
     tampered = fresh[:-4] + ("AAAA" if not fresh.endswith("AAAA") else "BBBB")
     assert client.get(f"/en/orders/view/{tampered}/").status_code == 404
     assert client.get("/en/orders/view/nonsense/").status_code == 404
