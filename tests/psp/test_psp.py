@@ -72,8 +72,9 @@ def test_tokenization_answers_token_brand_last4_and_expiry_and_keeps_no_number_o
     assert (body["exp_month"], body["exp_year"]) == (12, NEXT_YEAR)
     assert response["Access-Control-Allow-Origin"] == "*"
     card = Card.objects.get(token=body["id"])
-    stored = json.dumps({f.name: str(getattr(card, f.name)) for f in Card._meta.fields})
-    assert "4242424242424242" not in stored and "739" not in stored
+    values = [str(getattr(card, f.name)) for f in Card._meta.fields]
+    assert not [v for v in values if "4242424242424242" in v or v == "739"]
+    # Only the keyed fingerprint stands for the number (a hex digest may contain any 3 digits by chance).
     expected = hmac.new(conf.fingerprint_key(), b"4242424242424242", hashlib.sha256).hexdigest()
     assert card.fingerprint == expected
 
