@@ -44,7 +44,7 @@ def needles() -> list[tuple[str, re.Pattern]]:
         found.append((f"{digits} with any separators", re.compile(r"[\s-]?".join(digits))))
     for cvc in (CVC, AMEX_CVC, BAD_CVC_TRY):
         # A CVC on its own (not a piece of a longer number, a hex digest, a time or an identifier).
-        found.append((f"CVC {cvc}", re.compile(rf"(?<![0-9A-Za-z.:_+-]){cvc}(?![0-9A-Za-z])")))
+        found.append((f"CVC {cvc}", re.compile(rf"(?<![0-9A-Za-z.:_+-]){cvc}(?![0-9A-Za-z.])")))
     found.append(("a cvc key", re.compile(r"\bcvc\b|\bcvv\b", re.I)))
     return found
 
