@@ -37,6 +37,8 @@ class CardSummary:
     last4: str
     exp_month: int
     exp_year: int
+    # The provider's keyed hash of the card number: the same card gives the same fingerprint, whatever token.
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class Payment(models.Model):
     card_last4 = models.CharField(_("card last 4 digits"), max_length=4, blank=True)
     card_exp_month = models.PositiveSmallIntegerField(_("card expiry month"), null=True, blank=True)
     card_exp_year = models.PositiveSmallIntegerField(_("card expiry year"), null=True, blank=True)
+    # Same card, same fingerprint (the provider's keyed hash, not reversible here): for fraud rules on a card.
+    card_fingerprint = models.CharField(_("card fingerprint"), max_length=64, blank=True, db_index=True)
     failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
     amount_refunded_cents = models.PositiveIntegerField(_("refunded (cents)"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)

@@ -72,6 +72,14 @@ personal_data_map.declare(
             **CARD,
         ),
         Field(
+            field="card_fingerprint",
+            description_el="Ένα αποτύπωμα της κάρτας από τον πάροχο (κατακερματισμός με δικό του κλειδί): "
+            "ίδια κάρτα, ίδιο αποτύπωμα, για τον έλεγχο απάτης· από αυτό δεν προκύπτει ο αριθμός της κάρτας.",
+            description_en="The provider's fingerprint of the card (a hash under its own key): the same card gives the "
+            "same fingerprint, for fraud checks; the card number cannot be worked out from it.",
+            **CARD,
+        ),
+        Field(
             field="provider_token_id",
             description_el="Το διακριτικό (token) με το οποίο ο πάροχος πληρωμών αναγνωρίζει την κάρτα· όχι η κάρτα.",
             description_en="The token by which the payment provider identifies the card; not the card itself.",

@@ -93,6 +93,7 @@ def _apply(payment: Payment, remote: ProviderPayment) -> bool:
             card_last4=remote.card.last4,
             card_exp_month=remote.card.exp_month,
             card_exp_year=remote.card.exp_year,
+            card_fingerprint=remote.card.fingerprint,
         )
     for name, value in updates.items():
         if getattr(payment, name) != value:

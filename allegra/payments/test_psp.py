@@ -52,6 +52,7 @@ def _payment(intent: dict) -> ProviderPayment:
             last4=card["last4"],
             exp_month=card["exp_month"],
             exp_year=card["exp_year"],
+            fingerprint=card.get("fingerprint", ""),
         )
         if card
         else None,

@@ -8,6 +8,7 @@ import json
 import logging
 import time
 import urllib.request
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -42,6 +43,7 @@ def intent_data(intent: PaymentIntent) -> dict:
         "card": (
             {
                 "token": card.token,
+                "fingerprint": card.fingerprint,
                 "brand": card.brand,
                 "last4": card.last4,
                 "exp_month": card.exp_month,
@@ -117,6 +119,16 @@ def _post(url: str, body: bytes, signature: str) -> int:
     return match.func(request, *match.args, **match.kwargs).status_code
 
 
+# A shop that does not answer 2xx is called again later, like real providers do (about 1 h 45 min in all).
+RETRY_DELAYS_MINUTES = (1, 5, 15, 30, 60)
+
+
 @task()
 def deliver_event(event_id: str) -> int:
-    return deliver(event_id)
+    """Delivers one event; on failure queues the next attempt until RETRY_DELAYS_MINUTES are spent."""
+    status = deliver(event_id)
+    attempts = Event.objects.filter(event_id=event_id).values_list("attempts", flat=True).first() or 0
+    if not 200 <= status < 300 and attempts <= len(RETRY_DELAYS_MINUTES):
+        delay = timedelta(minutes=RETRY_DELAYS_MINUTES[attempts - 1])
+        deliver_event.using(run_after=timezone.now() + delay).enqueue(event_id)
+    return status

@@ -60,7 +60,7 @@ def test_success_card_pays_and_keeps_only_token_brand_last4_expiry(client, start
     payment.refresh_from_db()
     assert payment.status == Status.SUCCEEDED
     assert (payment.card_brand, payment.card_last4, payment.card_exp_month) == ("visa", "4242", 8)
-    assert payment.provider_token_id.startswith("tok_")
+    assert payment.provider_token_id.startswith("tok_") and len(payment.card_fingerprint) == 64
     assert heard == [("A-1001", "requires_payment_method", "succeeded")]
     # The provider's webhook arrives later: the same news changes nothing and is not heard twice.
     assert deliver_webhooks() == [200]
@@ -370,3 +370,29 @@ def test_a_late_failure_never_unpays_a_paid_payment(client, start, heard, delive
     payment.refresh_from_db()
     assert payment.status == Status.SUCCEEDED
     assert [after for _p, _b, after in heard] == ["failed", "succeeded"]
+
+
+def test_the_same_card_has_the_same_fingerprint_whatever_the_token(client, start):
+    first, second, other = start(payable="A-1"), start(payable="A-2"), start(payable="A-3")
+    pay(client, first, browser_token(client, SUCCESS))
+    pay(client, second, browser_token(client, SUCCESS.replace(" ", "")))
+    pay(client, other, browser_token(client, DECLINE))
+    first, second, other = (Payment.objects.get(pk=p.pk) for p in (first, second, other))
+    assert first.provider_token_id != second.provider_token_id
+    assert first.card_fingerprint == second.card_fingerprint != other.card_fingerprint
+
+
+def test_an_undelivered_event_is_tried_again_later(client, start):
+    from django_tasks_db.models import DBTaskResult
+
+    from allegra.psp.webhooks import RETRY_DELAYS_MINUTES, deliver_event
+
+    provider_confirms(start, client)
+    event = Event.objects.get()
+    Event.objects.filter(pk=event.pk).update(webhook_url="http://testserver/payments/nowhere")
+    assert deliver_event.call(event.event_id) == 404
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs["args"] == [event.event_id] and queued.run_after is not None
+    Event.objects.filter(pk=event.pk).update(attempts=len(RETRY_DELAYS_MINUTES) + 1)
+    deliver_event.call(event.event_id)
+    assert DBTaskResult.objects.count() == 1  # given up after the last delay

@@ -18,7 +18,14 @@ def test_the_payment_provider_is_a_registered_processor():
 def test_card_details_are_declared_with_their_rule_and_nothing_of_payments_is_left_out():
     entry = personal_data_map.models["payments.Payment"]
     fields = {item.field: item for item in entry.fields}
-    assert set(fields) == {"card_brand", "card_last4", "card_exp_month", "card_exp_year", "provider_token_id"}
+    assert set(fields) == {
+        "card_brand",
+        "card_last4",
+        "card_exp_month",
+        "card_exp_year",
+        "card_fingerprint",
+        "provider_token_id",
+    }
     for item in fields.values():
         assert item.category == "user.financial.credit_card" and item.clause == "C4"
         assert item.retention == Retention.ORDER_RECORDS and item.erasure == Erasure.LEGAL_HOLD
