@@ -59,7 +59,7 @@ class BrowserProblems:
     def _request_failed(self, request) -> None:
         # The page's script aborts its own fetch when a newer one supersedes it (a second filter change):
         # that is the script working, not a request failing.
-        if request.resource_type in ("fetch", "xhr") and request.failure == "net::ERR_ABORTED":
+        if request.resource_type in ("fetch", "xhr", "ping") and request.failure == "net::ERR_ABORTED":
             return
         # Leaving a page cancels the pictures it was still loading: the browser's doing, not a failure.
         if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
