@@ -34,6 +34,13 @@ ROLES: dict[str, tuple[str, ...]] = {
         # Oversees orders: reads them and their invoices, changes their state (through the services only).
         "orders.view_*",
         "orders.change_order",
+        # Reviews orders held by fraud screening (U4): approves or cancels them with a reason.
+        "fraud.view_fraudassessment",
+        "fraud.change_fraudassessment",
+        # Sees payments (token, brand, last 4 digits: never a card number) and refunds them, audited.
+        "payments.view_payment",
+        "payments.view_refund",
+        "payments.change_payment",
     ),
     CONSUMER_SERVICES: (
         # Answers customers: reads their account, contact details and addresses to help them; changes go
@@ -44,6 +51,12 @@ ROLES: dict[str, tuple[str, ...]] = {
         # Reads orders and their invoices to answer customers; cancels or corrects a state when asked.
         "orders.view_*",
         "orders.change_order",
+        # Reviews orders held by fraud screening (U4), knowing the customer's side of the story.
+        "fraud.view_fraudassessment",
+        "fraud.change_fraudassessment",
+        # Sees a customer's payments and refunds to answer them; refunding is the Store manager's.
+        "payments.view_payment",
+        "payments.view_refund",
         # Reads the catalogue to answer questions about products.
         "catalog.view_*",
     ),

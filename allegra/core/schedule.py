@@ -58,10 +58,10 @@ JOBS: tuple[Job, ...] = (
         "fraud signals and assessments deleted 2 years after they were made",
     ),
     Job(
-        "guest-carts-purge",
-        "allegra.cart.tasks.purge_expired_guest_carts",
+        "orders-records-purge",
+        "allegra.orders.tasks.purge_expired_order_records",
         timedelta(days=1),
-        "guest carts deleted 30 days after their last change",
+        "orders and invoices deleted 5 years after the end of their fiscal year, unless under a legal hold",
     ),
 )
 

@@ -114,3 +114,8 @@ def test_two_schedulers_at_the_same_moment_enqueue_a_job_once():
         thread.join()
     assert sorted(map(len, results)) == [0, 0, 0, 1]
     assert enqueued() == 1
+
+
+def test_every_job_has_a_name_of_its_own():
+    names = [job.name for job in JOBS]
+    assert len(names) == len(set(names))

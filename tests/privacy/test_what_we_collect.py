@@ -35,7 +35,9 @@ def test_the_english_page_says_what_why_how_long_and_with_whom(client):
     assert "to let you log in securely" in page
     assert "our contract with you (GDPR Art. 6(1)(b))" in page
     assert "while your account exists — erased with the account" in page
-    assert "We share personal data with no other company at present" in page
+    # The one processor so far: the payment provider, which receives card details directly (S1, C4).
+    assert "Payment service provider (card processing)" in page
+    assert "We share personal data with no other company" not in page
     # Staff-only data (two-factor devices, back-office log) belongs in the records of processing, not here.
     assert "authenticator" not in page
     assert "Back-office activity" not in page

@@ -49,6 +49,7 @@ ACCOUNT_NAV = [
     (("accounts:profile",), gettext_lazy("Profile")),
     (("accounts:addresses",), gettext_lazy("Addresses")),
     (("orders_account:list",), gettext_lazy("My orders")),
+    (("wishlist:list",), gettext_lazy("Wish list")),
     (EMAIL_CHANGE, gettext_lazy("Email")),
     (PASSWORD_CHANGE, gettext_lazy("Password")),
     (("accounts:privacy",), gettext_lazy("My privacy")),
