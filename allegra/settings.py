@@ -316,3 +316,16 @@ ORDER_LOOKUP_LINK_SECONDS = env_int("ORDER_LOOKUP_LINK_SECONDS", 24 * 3600)
 ORDER_LOOKUP_ATTEMPTS = env_int("ORDER_LOOKUP_ATTEMPTS", 10)
 ORDER_LOOKUP_WINDOW_SECONDS = env_int("ORDER_LOOKUP_WINDOW_SECONDS", 3600)
 # --- end of orders and invoices ----------------------------------------------------------------------------
+
+# Payments (C4). The shop's copy of the keys its payment provider issued; empty in development and tests, where
+# both sides derive matching test keys from SECRET_KEY (allegra/payments/conf.py). Production must set them.
+PAYMENTS_GATEWAY = env_str("PAYMENTS_GATEWAY", "allegra.payments.test_psp.TestPspGateway")
+PAYMENTS_PSP_API_KEY = env_str("PAYMENTS_PSP_API_KEY")
+PAYMENTS_PSP_WEBHOOK_SECRET = env_str("PAYMENTS_PSP_WEBHOOK_SECRET")
+PAYMENTS_PSP_BASE_URL = env_str("PAYMENTS_PSP_BASE_URL")
+PAYMENTS_PSP_PUBLIC_URL = env_str("PAYMENTS_PSP_PUBLIC_URL", "/psp")
+# The bundled test provider's own secrets (it stands for another company's system; allegra/psp/conf.py).
+PSP_API_KEY = env_str("PSP_API_KEY")
+PSP_WEBHOOK_SECRET = env_str("PSP_WEBHOOK_SECRET")
+PSP_FINGERPRINT_KEY = env_str("PSP_FINGERPRINT_KEY")
+PSP_DELIVER_OVER_HTTP = env_bool("PSP_DELIVER_OVER_HTTP", False)

@@ -173,6 +173,16 @@ def redis_cache(settings, redis_url):
         client.delete(*keys)
 
 
+@pytest.fixture
+def english():
+    """Code outside a request speaks the shop's default language, Greek; tests that read English messages of
+    services ask for English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with an empty cache: a page or search result cached by an earlier test belongs to

@@ -5,12 +5,15 @@ Card data never reaches these views: they receive only the provider's token (`to
 
 from __future__ import annotations
 
+import functools
 import logging
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,16 +52,30 @@ def webhook(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"received": True, "duplicate": result.duplicate})
 
 
+def in_the_shoppers_language(view):
+    """These addresses have no language prefix (the provider sends the browser to them), so the messages they
+    leave for the shop's page are written in the language of the page the payment returns to."""
+
+    @functools.wraps(view)
+    def wrapper(request, public_id):
+        payment = get_object_or_404(Payment, public_id=public_id)
+        language = translation.get_language_from_path(urlsplit(payment.return_url).path)
+        with translation.override(language or translation.get_language()):
+            return view(request, payment)
+
+    return wrapper
+
+
 def _return_url(request: HttpRequest, payment: Payment) -> str:
     return request.build_absolute_uri(reverse("payments:return", args=[payment.public_id]))
 
 
 @require_http_methods(["GET", "POST"])
-def pay(request: HttpRequest, public_id) -> HttpResponse:
+@in_the_shoppers_language
+def pay(request: HttpRequest, payment: Payment) -> HttpResponse:
     """The card token arrives: posted by the card form's script (POST, CSRF-protected), or in the query string
     when the provider's hosted card page sends the browser back (GET, no JavaScript). Charging the same payment
     twice is impossible, so a reloaded GET changes nothing."""
-    payment = get_object_or_404(Payment, public_id=public_id)
     token = (request.POST if request.method == "POST" else request.GET).get("token", "")
     try:
         result = services.pay_with_token(payment=payment, token=token, return_url=_return_url(request, payment))
@@ -74,9 +91,9 @@ def pay(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_GET
-def back_from_provider(request: HttpRequest, public_id) -> HttpResponse:
+@in_the_shoppers_language
+def back_from_provider(request: HttpRequest, payment: Payment) -> HttpResponse:
     """The shopper comes back from the 3-D Secure page: read the outcome from the provider, not from the URL."""
-    payment = get_object_or_404(Payment, public_id=public_id)
     try:
         payment = services.refresh(payment=payment)
     except (services.PaymentError, ProviderUnavailable):

@@ -59,10 +59,9 @@ class BrowserProblems:
     def _request_failed(self, request) -> None:
         # The page's script aborts its own fetch when a newer one supersedes it (a second filter change):
         # that is the script working, not a request failing.
-        if request.resource_type in ("fetch", "xhr", "ping") and request.failure == "net::ERR_ABORTED":
-            return
-        # Leaving a page cancels the pictures it was still loading: the browser's doing, not a failure.
-        if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
+        # Leaving a page cancels what it was still loading (pictures, scripts, a fetch, a beacon): the
+        # browser's doing, not a failure. Refused requests and error responses are still reported.
+        if request.resource_type != "document" and request.failure == "net::ERR_ABORTED":
             return
         if not any(item.endswith(request.url) for item in self.items):
             self.items.append(f"request failed ({request.failure}): {request.method} {request.url}")

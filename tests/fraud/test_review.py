@@ -63,7 +63,7 @@ def test_cancelling_runs_the_hooks_with_cancel(held, reviewer, hook_calls):
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
-def test_a_review_without_reason_is_refused_and_changes_nothing(held, reviewer, hook_calls, reason):
+def test_a_review_without_reason_is_refused_and_changes_nothing(held, reviewer, hook_calls, reason, english):
     with pytest.raises(ReviewError, match="reason"):
         review(assessment=held, decision="approve", reason=reason, actor=reviewer)
     held.refresh_from_db()
@@ -77,7 +77,7 @@ def test_an_unknown_decision_is_refused(held, reviewer):
     assert FraudAssessment.objects.get().is_pending_review
 
 
-def test_a_clear_order_cannot_be_reviewed(facts, reviewer, hook_calls):
+def test_a_clear_order_cannot_be_reviewed(facts, reviewer, hook_calls, english):
     clear = assess(facts=facts()).record
     with pytest.raises(ReviewError, match="not waiting for a fraud review"):
         review(assessment=clear, decision="cancel", reason="looks odd", actor=reviewer)
@@ -108,7 +108,7 @@ def test_a_failing_hook_rolls_the_whole_review_back(held, reviewer):
     assert AuditEntry.objects.count() == 0
 
 
-def test_a_too_long_reason_is_refused(held, reviewer):
+def test_a_too_long_reason_is_refused(held, reviewer, english):
     with pytest.raises(ReviewError, match="too long"):
         review(assessment=held, decision="approve", reason="x" * 501, actor=reviewer)
     assert FraudAssessment.objects.get().is_pending_review

@@ -97,7 +97,7 @@ def test_later_signals_do_not_count_for_an_earlier_order(facts, placed_at):
     assert "email_velocity" not in rules_hit(assess(facts=facts(card_fingerprint="x")))
 
 
-def test_country_mismatch_alone(facts):
+def test_country_mismatch_alone(facts, english):
     result = assess(facts=facts(billing_country="GR", shipping_country="cy"))
     assert rules_hit(result) == {"country_mismatch"}
     assert result.hits[0].reason == "billing country GR differs from shipping country CY"

@@ -134,7 +134,7 @@ def test_state_machine_allows_exactly_the_table(make_order, django_user_model, s
         assert order.events.count() == events_before
 
 
-def test_shipping_needs_carrier_and_tracking(make_order, django_user_model):
+def test_shipping_needs_carrier_and_tracking(make_order, django_user_model, english):
     staff = django_user_model.objects.create_user("staff@allegra.example", "x-pass-2026-long", is_staff=True)
     order = _order_in(S.IN_FULFILMENT, make_order, staff)
     with pytest.raises(OrderError, match="tracking"):

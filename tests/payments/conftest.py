@@ -14,7 +14,8 @@ from allegra.psp.models import Event
 from allegra.psp.webhooks import deliver
 
 BASE_URL = "http://testserver"
-RETURN_URL = "/el/orders/thanks/"
+# An English page: the messages the payment views leave are written in the language of the page returned to.
+RETURN_URL = "/en/orders/thanks/"
 CVC = "753"
 EXP_YEAR = date.today().year + 3
 
@@ -35,12 +36,12 @@ def browser_token(client, number: str, cvc: str = CVC) -> str:
 
 @pytest.fixture
 def start(db):
-    def make(payable: str = "A-1001", amount_cents: int = 12_500, key: str | None = None):
+    def make(payable: str = "A-1001", amount_cents: int = 12_500, key: str | None = None, return_url: str = RETURN_URL):
         return services.start_payment(
             payable=payable,
             amount_cents=amount_cents,
             idempotency_key=key or uuid.uuid4().hex,
-            return_url=RETURN_URL,
+            return_url=return_url,
             base_url=BASE_URL,
         )
 

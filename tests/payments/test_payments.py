@@ -396,3 +396,10 @@ def test_an_undelivered_event_is_tried_again_later(client, start):
     Event.objects.filter(pk=event.pk).update(attempts=len(RETRY_DELAYS_MINUTES) + 1)
     deliver_event.call(event.event_id)
     assert DBTaskResult.objects.count() == 1  # given up after the last delay
+
+
+def test_the_message_speaks_the_language_of_the_page_returned_to(client, start):
+    payment = start(return_url="/el/orders/thanks/")
+    response = pay(client, payment, browser_token(client, "4000 0000 0000 0002"))
+    assert response["Location"] == "/el/orders/thanks/"
+    assert "Δεν έγινε καμία χρέωση" in str(next(iter(response.wsgi_request._messages)))
