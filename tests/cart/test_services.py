@@ -8,7 +8,8 @@ from allegra.cart import selectors, services
 from allegra.cart.models import MAX_PER_LINE, Cart, CartLine
 from allegra.catalog.models import Variant
 
-pytestmark = pytest.mark.django_db
+# The services speak the shop's default language, Greek, outside a request; these tests read English.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def guest_cart(key="guest-key") -> Cart:
