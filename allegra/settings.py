@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "allegra.analytics",
     "allegra.wishlist",
     "allegra.cart",
+    "allegra.checkout",
     "allegra.orders",
     "allegra.payments",
     "allegra.fraud",
@@ -329,3 +330,9 @@ PSP_API_KEY = env_str("PSP_API_KEY")
 PSP_WEBHOOK_SECRET = env_str("PSP_WEBHOOK_SECRET")
 PSP_FINGERPRINT_KEY = env_str("PSP_FINGERPRINT_KEY")
 PSP_DELIVER_OVER_HTTP = env_bool("PSP_DELIVER_OVER_HTTP", False)
+
+# --- Checkout (owner: checkout app) ------------------------------------------------------------------------
+# Shipping fees per method (ShippingMethod values), VAT included, in euros; free from this items total up.
+CHECKOUT_SHIPPING_FEES = {"courier": "4.90", "locker": "2.90", "store_pickup": "0.00"}
+CHECKOUT_FREE_SHIPPING_FROM = env_str("CHECKOUT_FREE_SHIPPING_FROM", "80.00")
+# --- end of checkout ---------------------------------------------------------------------------------------

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CheckoutConfig(AppConfig):
+    name = "allegra.checkout"
+    label = "checkout"
+    verbose_name = "Checkout"
+
+    def ready(self) -> None:
+        # The payment outcome reaches the order through this handler (payments never imports orders).
+        from allegra.checkout import handlers
+        from allegra.payments.handlers import register
+
+        register(handlers.on_payment_change)
