@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -110,11 +110,14 @@ def _piece_name(variant: Variant, language: str) -> str:
     return ", ".join(parts)[:200]
 
 
-def _is_existing_customer(*, user, email: str) -> bool:
-    """Soft opt-in is for customers: a signed-in account, or a guest whose email already bought from us."""
-    if user is not None and user.is_authenticated:
-        return True
-    return Order.objects.filter(email__iexact=email).exclude(state=OrderState.PENDING_PAYMENT).exists()
+def _history(*, user, email: str) -> tuple[bool, bool]:
+    """(first order, existing customer) in one query. Soft opt-in (U2) is for customers: a signed-in account,
+    or a guest whose email already bought from us (an order that went beyond "pending payment")."""
+    earlier = Order.objects.filter(email__iexact=email).aggregate(
+        placed=Count("pk"), bought=Count("pk", filter=~Q(state=OrderState.PENDING_PAYMENT))
+    )
+    signed_in = user is not None and user.is_authenticated
+    return earlier["placed"] == 0, signed_in or earlier["bought"] > 0
 
 
 def place_order(
@@ -214,8 +217,7 @@ def _place_locked(
     ]
     items_total = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
     fee = shipping_fee_for(method=shipping_method, items_total=items_total)
-    first_order = not Order.objects.filter(email__iexact=(contact.email or "").strip()).exists()
-    customer = _is_existing_customer(user=user, email=(contact.email or "").strip())
+    first_order, customer = _history(user=user, email=(contact.email or "").strip())
     order = create_order(
         lines=lines,
         contact=contact,

@@ -72,3 +72,47 @@ def test_fifty_buyers_for_the_last_five_pieces(client, shop, make_cart):
         assert item.payment is not None
         pay(client, item.payment, browser_token(client, SUCCESS))
     assert Order.objects.filter(state=OrderState.PAID).count() == UNITS
+
+
+@pytest.mark.postgres
+@pytest.mark.policy("U1")
+@pytest.mark.django_db(transaction=True)
+def test_a_checkout_posted_ten_times_at_once_places_one_order(shop, make_cart):
+    variant = shop["R-G52"]
+    cart = make_cart((variant, 2))
+    key = uuid.uuid4().hex
+    clicks = 10
+    start = threading.Barrier(clicks)
+    numbers, errors = [], []
+
+    def click() -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            start.wait()
+            placed = place_order(
+                cart=cart,
+                contact=ContactInput(email="eleni@example.com"),
+                shipping_address=ADDRESS,
+                billing_address=ADDRESS,
+                shipping_method="courier",
+                user=None,
+                language="en",
+                idempotency_key=key,
+                marketing_opt_out=None,
+            )
+            numbers.append(placed.order.number)
+        except BaseException as error:  # reported to the main thread below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(clicks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert len(numbers) == clicks and len(set(numbers)) == 1
+    assert Order.objects.count() == 1 and Variant.objects.get(pk=variant.pk).stock == 1

@@ -22,6 +22,8 @@ from tests.payments.conftest import DECLINE, SUCCESS, browser_token, pay
 
 # The services speak the shop's default language, Greek, outside a request; these tests read English.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+# place_order with two lines, payment start at the in-process test provider included.
+QUERIES_FOR_TWO_LINES = 39
 
 
 def stock(variant) -> int:
@@ -194,3 +196,20 @@ def test_a_held_order_stays_pending_payment_flagged_and_no_payment_starts(shop, 
     assert services.is_held(placed.order)
     assert not Payment.objects.exists()
     assert stock(shop["R-S54"]) == 19  # the piece is kept for the order while staff review it
+
+
+@pytest.mark.policy("U2")
+def test_a_guest_who_bought_before_is_a_customer_and_gets_the_choice_recorded(shop, make_cart, place, settings):
+    first = place(make_cart((shop["R-S54"], 1))).order
+    Order.objects.filter(pk=first.pk).update(state=OrderState.PAID)
+    place(make_cart((shop["R-S54"], 1)), marketing_opt_out=True)
+    record = PurposeConsentRecord.objects.get()
+    assert (record.user, record.granted, record.source) == (None, False, PurposeSource.CHECKOUT)
+
+
+@pytest.mark.policy("U1")
+def test_placing_an_order_costs_a_bounded_number_of_queries(shop, make_cart, place, django_assert_max_num_queries):
+    """Per line: one stock update (and the order line is in one bulk insert); the rest is fixed."""
+    cart = make_cart((shop["R-S54"], 1), (shop["R-G52"], 1))
+    with django_assert_max_num_queries(QUERIES_FOR_TWO_LINES):
+        place(cart)
