@@ -2,9 +2,10 @@
 
 `register(handler)` adds `handler(change: PaymentChange) -> None`; the setting PAYMENT_EVENT_HANDLERS (dotted
 paths) adds more. Handlers run inside the transaction that changes the payment, in registration order, once per
-real change (a replayed webhook changes nothing and calls no one). An exception rolls the change back, so the
-provider's webhook is answered 500 and delivered again later: the order is never left unpaid while the payment
-is recorded as succeeded.
+real change of the status or of the refunded amount (a second partial refund keeps the status "partly refunded":
+`before == after`, and the handler reads `payment.amount_refunded_cents`); a replayed webhook changes nothing
+and calls no one. An exception rolls the change back, so the provider's webhook is answered 500 and delivered
+again later: the order is never left unpaid while the payment is recorded as succeeded.
 
 Why not Django signals: this is a core flow, not an optional notification. A registry is explicit (the list can
 be read and tested), ordered, and its errors are not swallowed; a receiver connected by import side effect (or

@@ -78,8 +78,11 @@ def start_payment(
 
 
 def _apply(payment: Payment, remote: ProviderPayment) -> bool:
-    """Brings the payment up to the provider's view; tells the handlers when the status changed. Locked row."""
+    """Brings the payment up to the provider's view; tells the handlers when the status or the refunded amount
+    changed (a second partial refund leaves the status "partly refunded" but is news for the order). Locked
+    row."""
     before = payment.status
+    refunded_before = payment.amount_refunded_cents
     changed = []
     updates = {
         "status": remote.status,
@@ -102,7 +105,7 @@ def _apply(payment: Payment, remote: ProviderPayment) -> bool:
     if not changed:
         return False
     payment.save(update_fields=[*changed, "updated_at"])
-    if payment.status != before:
+    if payment.status != before or payment.amount_refunded_cents != refunded_before:
         logger.info("payment %s %s -> %s", payment.public_id, before, payment.status)
         handlers.notify(handlers.PaymentChange(payment=payment, before=before, after=payment.status))
     return True

@@ -55,3 +55,24 @@ def test_a_payment_for_another_payable_leaves_orders_alone(client):
     )
     pay(client, payment, browser_token(client, SUCCESS))
     assert Payment.objects.get().status == Payment.Status.SUCCEEDED
+
+
+def test_a_second_partial_refund_reaches_the_order(paid_order, manager, deliver_webhooks):
+    # The payment stays "partly refunded" after the second refund: the order hears of it all the same.
+    order, payment = paid_order.order, paid_order.payment
+    payments.refund(payment=payment, amount_cents=1_000, reason="Scratched clasp", actor=manager)
+    payments.refund(payment=payment, amount_cents=1_550, reason="Late delivery", actor=manager)
+    order.refresh_from_db()
+    assert (order.state, order.refunded_amount) == (OrderState.PARTLY_REFUNDED, Decimal("25.50"))
+    # The provider's webhooks for the same refunds change nothing more on the order.
+    assert set(deliver_webhooks()) == {200}
+    order.refresh_from_db()
+    assert (order.state, order.refunded_amount) == (OrderState.PARTLY_REFUNDED, Decimal("25.50"))
+    payments.refund(payment=payment, amount_cents=7_000, reason="Returned", actor=manager)
+    order.refresh_from_db()
+    assert (order.state, order.refunded_amount) == (OrderState.REFUNDED, Decimal("95.50"))
+    assert [event.to_state for event in order.events.order_by("id")][-3:] == [
+        OrderState.PARTLY_REFUNDED,
+        OrderState.PARTLY_REFUNDED,
+        OrderState.REFUNDED,
+    ]
