@@ -12,16 +12,33 @@ rolls the payment change back and the provider delivers the webhook again (payme
   the card fingerprint; no IP, the webhook has none of the shopper's).
 
 A payment whose payable is not an order number (another app's payable) is left alone.
+
+What a fraud review does to a held order: the review hook checkout registers at startup (`on_fraud_review`, run
+by `fraud.services.review` inside the review's transaction, so a hook that raises rolls the review back):
+
+- cancel: the order is cancelled (`orders.services.cancel_order`, actor: the system, since the hook is not told
+  who reviewed; the reviewer is in the fraud assessment and the audit log) and its pieces go back to stock (an
+  F() increment per variant, in pk order like checkout's locks, in the same transaction). An order cancelled
+  already is left alone (its stock too); one that cannot be cancelled any more refuses the review (ReviewError:
+  nothing changes).
+- approve: nothing is charged automatically and the order stays "pending payment". Sending the customer a link
+  to pay the approved order is NOT built yet (next piece of work); until then staff contact the customer.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from decimal import Decimal
 
-from allegra.fraud.services import record_decline
-from allegra.orders.models import NUMBER_LENGTH, NUMBER_PREFIX, Order
-from allegra.orders.services import TransitionRefused, mark_paid, record_refund
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from allegra.catalog.models import Variant
+from allegra.fraud.services import ReviewError, record_decline
+from allegra.orders.models import NUMBER_LENGTH, NUMBER_PREFIX, Order, OrderState
+from allegra.orders.services import TransitionRefused, cancel_order, mark_paid, record_refund
 from allegra.payments.handlers import PaymentChange
 from allegra.payments.models import Payment
 
@@ -56,3 +73,30 @@ def on_payment_change(change: PaymentChange) -> None:
             record_refund(order=order, amount=difference, full=change.after == Status.REFUNDED, actor=None)
     elif change.after == Status.FAILED:
         record_decline(email=order.email, card_fingerprint=payment.card_fingerprint or None, ip=None)
+
+
+def on_fraud_review(*, order_reference: str, decision: str) -> None:
+    if not is_order_number(order_reference):
+        return
+    if decision != "cancel":
+        # "approve": the order stays pending payment; no payment is started here (see the module's docstring).
+        logger.info("held order %s approved; it waits for the customer's payment", order_reference)
+        return
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(number=order_reference).first()
+        if order is None:
+            logger.warning("fraud review cancelled unknown order %s", order_reference)
+            return
+        if order.state == OrderState.CANCELLED:
+            # Cancelled already (by staff in the orders back office): not cancelled twice. That path does not put
+            # the stock back (orders.services.cancel_order never touches stock); not this hook's to guess.
+            return
+        try:
+            cancel_order(order=order, actor=None, reason=_("Cancelled after a fraud review."))
+        except TransitionRefused as error:
+            raise ReviewError(str(error)) from None
+        returned = Counter()
+        for variant_id, quantity in order.lines.filter(variant__isnull=False).values_list("variant_id", "quantity"):
+            returned[variant_id] += quantity
+        for variant_id in sorted(returned):
+            Variant.objects.filter(pk=variant_id).update(stock=F("stock") + returned[variant_id])

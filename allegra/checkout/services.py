@@ -14,8 +14,9 @@ its payment (C4).
    never prices or totals from the browser, and the shipping fee from settings (`shipping_fee_for`);
 5. runs fraud screening (`fraud.services.assess`). A held order stays in "pending payment" and is flagged by
    its FraudAssessment (held for review, shown in the back office's review queue); its payment is NOT
-   started, so no money is taken before staff approve it (approving it and asking the customer to pay is the
-   review hook's job, not done yet);
+   started, so no money is taken before staff approve it. The review hook (`handlers.on_fraud_review`)
+   cancels a rejected order and puts its pieces back; asking the customer of an approved order to pay (a pay
+   link by email) is not built yet;
 6. records the marketing choice of an existing customer (soft opt-in, U2) with the exact sentence shown;
 7. empties the cart.
 
