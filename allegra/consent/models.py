@@ -118,7 +118,30 @@ class ConsentNotice(models.Model):
         return f"{self.get_source_display()} · {self.language} · {self.policy_version} · {self.text_hash[:12]}"
 
 
-class ConsentRecord(AppendOnlyRecord):
+class ConsentProof(AppendOnlyRecord):
+    """What both ledgers keep as proof of a choice: the policy version, the exact text shown, when, and the
+    browser only as a truncated address and a keyed hash."""
+
+    policy_version = models.CharField(_("policy version"), max_length=20)
+    notice = models.ForeignKey(
+        ConsentNotice,
+        verbose_name=_("text shown"),
+        to_field="text_hash",
+        db_column="text_hash",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    ip_truncated = models.GenericIPAddressField(_("IP address (truncated)"), null=True, blank=True)
+    user_agent_hash = models.CharField(_("user agent (keyed hash)"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ConsentRecord(ConsentProof):
     consent_id = models.UUIDField(
         _("consent id"), db_index=True, help_text=_("A random id of the browser, kept in its consent cookie.")
     )
@@ -135,20 +158,6 @@ class ConsentRecord(AppendOnlyRecord):
     advertising = models.BooleanField(_("social media and advertising granted"))
     source = models.CharField(_("source"), max_length=24, choices=Source.choices)
     gpc = models.BooleanField(_("Global Privacy Control signal present"), default=False)
-    policy_version = models.CharField(_("policy version"), max_length=20)
-    notice = models.ForeignKey(
-        ConsentNotice,
-        verbose_name=_("text shown"),
-        to_field="text_hash",
-        db_column="text_hash",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
-    ip_truncated = models.GenericIPAddressField(_("IP address (truncated)"), null=True, blank=True)
-    user_agent_hash = models.CharField(_("user agent (keyed hash)"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("consent record")
@@ -168,7 +177,7 @@ class ConsentRecord(AppendOnlyRecord):
         return bool(getattr(self, category))
 
 
-class PurposeConsentRecord(AppendOnlyRecord):
+class PurposeConsentRecord(ConsentProof):
     """Proof of one consent to, or withdrawal from, a purpose other than cookies (U2, U6; GDPR Art. 7(1)).
 
     The person is an account (`user`) or, without one, an email address kept only as its blind index (a
@@ -194,20 +203,6 @@ class PurposeConsentRecord(AppendOnlyRecord):
     )
     granted = models.BooleanField(_("granted"))
     source = models.CharField(_("source"), max_length=32, choices=PurposeSource.choices)
-    policy_version = models.CharField(_("policy version"), max_length=20)
-    notice = models.ForeignKey(
-        ConsentNotice,
-        verbose_name=_("text shown"),
-        to_field="text_hash",
-        db_column="text_hash",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
-    ip_truncated = models.GenericIPAddressField(_("IP address (truncated)"), null=True, blank=True)
-    user_agent_hash = models.CharField(_("user agent (keyed hash)"), max_length=64, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by (staff)"),
