@@ -475,20 +475,6 @@ def wrk_command(
         "--",
         *extra,
     ]
-    return [
-        "wrk",
-        f"-t{args.threads}",
-        f"-c{args.connections}",
-        f"-d{duration}",
-        "--timeout",
-        "10s",
-        "--latency",
-        "-s",
-        str(LUA_SCRIPT),
-        base_url,
-        "--",
-        str(paths_file),
-    ]
 
 
 def percentile(values: list[float], fraction: float) -> float | None:

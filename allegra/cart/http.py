@@ -3,9 +3,20 @@
 from functools import wraps
 
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+# Cart and wish-list pages are the visitor's own: never kept by the page cache or a shared cache.
+private = cache_control(private=True, no_store=True)
+
+
+def see_other(url: str):
+    """The answer to a change: 303, so a reload of the next page does not post again."""
+    response = redirect(url)
+    response.status_code = 303
+    return response
 
 
 def post_only(view):

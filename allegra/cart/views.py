@@ -7,24 +7,15 @@ was; a refusal answers 400 with the reason and changes nothing; a line of anothe
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 
 from allegra.analytics.services import record_server_event
 from allegra.cart import selectors, services
-from allegra.cart.http import post_only, refuse, safe_next, view_only
+from allegra.cart.http import post_only, private, refuse, safe_next, see_other, view_only
 from allegra.cart.models import MAX_PER_LINE
 from allegra.catalog.models import Variant
-
-private = cache_control(private=True, no_store=True)
-
-
-def _see_other(url: str):
-    response = redirect(url)
-    response.status_code = 303
-    return response
 
 
 @private
@@ -64,7 +55,7 @@ def add(request):
         return refuse(request, str(error), back_url=back)
     record_server_event(request=request, kind="add_to_cart", product=variant.product)
     messages.success(request, _("Added to your cart."))
-    return _see_other(reverse("cart:cart"))
+    return see_other(reverse("cart:cart"))
 
 
 def _own_cart_or_404(request):
@@ -85,7 +76,7 @@ def update(request, line_id):
     except services.CartError as error:
         return refuse(request, str(error), back_url=reverse("cart:cart"))
     messages.success(request, _("Quantity updated."))
-    return _see_other(reverse("cart:cart"))
+    return see_other(reverse("cart:cart"))
 
 
 @private
@@ -97,4 +88,4 @@ def remove(request, line_id):
     except services.LineNotFound:
         raise Http404(_("There is no such line in your cart.")) from None
     messages.success(request, _("Removed from your cart."))
-    return _see_other(reverse("cart:cart"))
+    return see_other(reverse("cart:cart"))

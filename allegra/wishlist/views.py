@@ -9,25 +9,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 
 from allegra.accounts.views.profile import account_nav
 from allegra.analytics.services import record_server_event
 from allegra.cart import services as cart_services
-from allegra.cart.http import post_only, refuse, safe_next, view_only
+from allegra.cart.http import post_only, private, refuse, safe_next, see_other, view_only
 from allegra.catalog.models import Product, Variant
 from allegra.wishlist import selectors, services
-
-private = cache_control(private=True, no_store=True)
-
-
-def _see_other(url: str):
-    response = redirect(url)
-    response.status_code = 303
-    return response
 
 
 @private
@@ -74,13 +65,13 @@ def add(request):
     if not request.user.is_authenticated:
         services.remember_pending(request=request, variant=variant)
         messages.info(request, _("Sign in to save this piece in your wish list. It will be saved as soon as you do."))
-        return _see_other(f"{reverse('accounts:login')}?{urlencode({'next': back})}")
+        return see_other(f"{reverse('accounts:login')}?{urlencode({'next': back})}")
     try:
         _item, created = services.add_to_wishlist(user=request.user, variant=variant)
     except services.WishlistError as error:
         return refuse(request, str(error), back_url=back)
     messages.success(request, _("Saved in your wish list.") if created else _("It is already in your wish list."))
-    return _see_other(back)
+    return see_other(back)
 
 
 @private
@@ -105,7 +96,7 @@ def remove(request):
         except services.ItemNotFound:
             raise Http404(_("That piece is not in your wish list.")) from None
     messages.success(request, _("Removed from your wish list."))
-    return _see_other(back)
+    return see_other(back)
 
 
 @private
@@ -125,4 +116,4 @@ def move_to_cart(request):
         return refuse(request, str(error), back_url=back)
     record_server_event(request=request, kind="add_to_cart", product=line.variant.product_id)
     messages.success(request, _("Moved to your cart."))
-    return _see_other(reverse("cart:cart"))
+    return see_other(reverse("cart:cart"))
