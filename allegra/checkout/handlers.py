@@ -17,12 +17,18 @@ What a fraud review does to a held order: the review hook checkout registers at 
 by `fraud.services.review` inside the review's transaction, so a hook that raises rolls the review back):
 
 - cancel: the order is cancelled (`orders.services.cancel_order`, actor: the system, since the hook is not told
-  who reviewed; the reviewer is in the fraud assessment and the audit log) and its pieces go back to stock (an
-  F() increment per variant, in pk order like checkout's locks, in the same transaction). An order cancelled
-  already is left alone (its stock too); one that cannot be cancelled any more refuses the review (ReviewError:
+  who reviewed; the reviewer is in the fraud assessment and the audit log); its pieces go back to stock through
+  `restock_cancelled_order` below, like any cancellation. An order cancelled already is left alone (its stock
+  went back when it was cancelled); one that cannot be cancelled any more refuses the review (ReviewError:
   nothing changes).
 - approve: nothing is charged automatically and the order stays "pending payment". Sending the customer a link
   to pay the approved order is NOT built yet (next piece of work); until then staff contact the customer.
+
+What any cancellation does to stock: `restock_cancelled_order`, the "order cancelled" hook checkout registers at
+startup (`orders.services.order_cancelled_hooks`; orders never imports checkout). `cancel_order` runs it inside
+its transaction with the locked order, whoever cancels (staff in the back office, a fraud review, any later
+caller), and refuses a second cancellation before any hook runs, so the pieces go back exactly once. A hook
+that raises rolls the cancellation back.
 """
 
 from __future__ import annotations
@@ -83,20 +89,28 @@ def on_fraud_review(*, order_reference: str, decision: str) -> None:
         logger.info("held order %s approved; it waits for the customer's payment", order_reference)
         return
     with transaction.atomic():
+        # Locked before the state is read, so staff cancelling at the same moment cannot turn "cancelled
+        # already" into a refused review (cancel_order locks the same row again: same transaction, no wait).
         order = Order.objects.select_for_update().filter(number=order_reference).first()
         if order is None:
             logger.warning("fraud review cancelled unknown order %s", order_reference)
             return
         if order.state == OrderState.CANCELLED:
-            # Cancelled already (by staff in the orders back office): not cancelled twice. That path does not put
-            # the stock back (orders.services.cancel_order never touches stock); not this hook's to guess.
+            # Cancelled already (by staff in the orders back office): that cancellation put the stock back.
             return
         try:
+            # The pieces go back through the "order cancelled" hook (restock_cancelled_order), not here.
             cancel_order(order=order, actor=None, reason=_("Cancelled after a fraud review."))
         except TransitionRefused as error:
             raise ReviewError(str(error)) from None
-        returned = Counter()
-        for variant_id, quantity in order.lines.filter(variant__isnull=False).values_list("variant_id", "quantity"):
-            returned[variant_id] += quantity
-        for variant_id in sorted(returned):
-            Variant.objects.filter(pk=variant_id).update(stock=F("stock") + returned[variant_id])
+
+
+def restock_cancelled_order(*, order: Order) -> None:
+    """Puts a cancelled order's pieces back: one F() increment per variant, in pk order (the order checkout locks
+    variants in, so a cancellation and a checkout sharing pieces cannot deadlock). Lines whose variant was deleted
+    since (variant NULL) have nothing to go back to and are skipped. Runs inside cancel_order's transaction."""
+    returned: Counter[int] = Counter()
+    for variant_id, quantity in order.lines.filter(variant__isnull=False).values_list("variant_id", "quantity"):
+        returned[variant_id] += quantity
+    for variant_id in sorted(returned):
+        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + returned[variant_id])

@@ -5,6 +5,12 @@ move against `TRANSITIONS`, changes the state and appends an `OrderEvent` naming
 once the transaction has committed (`transaction.on_commit`), so a rolled-back change never tells the customer
 anything.
 
+Cancellation: whoever cancels (staff in the back office, a fraud review, any later caller) goes through
+`cancel_order`, which runs the "order cancelled" hooks (`order_cancelled_hooks`) inside its transaction with the
+locked order. Checkout registers one that puts the order's pieces back to stock; orders itself never touches
+stock (it does not import checkout or the catalogue's writes). A second cancellation is refused before any hook
+runs, so the pieces go back exactly once.
+
 Prices: `create_order` trusts the unit prices it is given. Its caller (checkout) must pass the catalogue's
 current prices read on the server, never anything posted by the browser; this function recomputes every line
 total, the items total, the grand total and the VAT breakdown from those unit prices and quantities.
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -308,9 +315,50 @@ def mark_delivered(*, order: Order, actor, note: str = "") -> Order:
     return _refresh(order, locked)
 
 
+class OrderCancelledHooks:
+    """Who hears that an order was cancelled: a plain registry (the shape of fraud's review hooks), no Django
+    signals, so the calls and their order are explicit and an exception is never swallowed.
+
+    Checkout registers its restock at startup (CheckoutConfig.ready); orders never imports checkout::
+
+        from allegra.orders.services import order_cancelled_hooks
+
+        @order_cancelled_hooks.register
+        def restock(*, order: Order) -> None: ...
+
+    Hooks run inside `cancel_order`'s transaction, after the state change and its event are saved, with the
+    order's row locked (`order.state` is already "cancelled"). A hook that raises rolls the whole cancellation
+    back: the order keeps its state, no event, no email, and whatever an earlier hook wrote is undone too.
+    """
+
+    def __init__(self) -> None:
+        self._hooks: list[Callable[..., None]] = []
+
+    def register(self, hook: Callable[..., None]) -> Callable[..., None]:
+        """Adds `hook(*, order)`; registering the same callable twice keeps one. Returns it (a decorator)."""
+        if hook not in self._hooks:
+            self._hooks.append(hook)
+        return hook
+
+    def unregister(self, hook: Callable[..., None]) -> None:
+        if hook in self._hooks:
+            self._hooks.remove(hook)
+
+    def run(self, *, order: Order) -> None:
+        for hook in list(self._hooks):
+            hook(order=order)
+
+
+order_cancelled_hooks = OrderCancelledHooks()
+
+
 def cancel_order(*, order: Order, actor, reason: str = "") -> Order:
     """Pending payment, paid or in fulfilment -> cancelled. A paid order's money goes back through the
-    payments side, which then calls `record_refund`."""
+    payments side, which then calls `record_refund`.
+
+    The "order cancelled" hooks run in the same transaction (checkout's puts the pieces back to stock), for
+    every caller: staff in the back office and a fraud review alike. An order cancelled already is refused
+    (TransitionRefused) before any hook runs, so nothing is given back twice."""
     with transaction.atomic():
         locked = _locked(order)
         if locked.state not in (S.PENDING_PAYMENT, S.PAID, S.IN_FULFILMENT):
@@ -319,6 +367,7 @@ def cancel_order(*, order: Order, actor, reason: str = "") -> Order:
             )
         _move(locked, S.CANCELLED, actor=actor, note=reason)
         locked.save(update_fields=["state", "updated_at"])
+        order_cancelled_hooks.run(order=locked)
         _email_on_commit(locked, "order_cancelled")
     return _refresh(order, locked)
 
