@@ -335,4 +335,15 @@ PSP_DELIVER_OVER_HTTP = env_bool("PSP_DELIVER_OVER_HTTP", False)
 # Shipping fees per method (ShippingMethod values), VAT included, in euros; free from this items total up.
 CHECKOUT_SHIPPING_FEES = {"courier": "4.90", "locker": "2.90", "store_pickup": "0.00"}
 CHECKOUT_FREE_SHIPPING_FROM = env_str("CHECKOUT_FREE_SHIPPING_FROM", "80.00")
+# Where "pick-up in store" orders wait: the delivery address of such an order (the customer's own address is
+# the billing one).
+CHECKOUT_STORE_ADDRESS = {
+    "street": env_str("CHECKOUT_STORE_STREET", "Ermou"),
+    "number": env_str("CHECKOUT_STORE_NUMBER", "24"),
+    "city": env_str("CHECKOUT_STORE_CITY", "Athens"),
+    "postcode": env_str("CHECKOUT_STORE_POSTCODE", "10563"),
+    "country": "GR",
+}
+# How long the emailed link to pay for an order approved after a fraud review works.
+CHECKOUT_PAY_LINK_SECONDS = env_int("CHECKOUT_PAY_LINK_SECONDS", 7 * 24 * 3600)
 # --- end of checkout ---------------------------------------------------------------------------------------

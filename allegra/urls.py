@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("cookies/", include("allegra.consent.urls")),
     path("wishlist/", include("allegra.wishlist.urls")),
     path("cart/", include("allegra.cart.urls")),
+    path("checkout/", include("allegra.checkout.urls")),
     path("orders/", include("allegra.orders.urls")),
     path("privacy/", include("allegra.privacy.urls")),
     path("", include("allegra.catalog.urls")),

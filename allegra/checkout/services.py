@@ -100,6 +100,20 @@ def shipping_fee_for(*, method: str, items_total: Decimal) -> Decimal:
     return Decimal(str(fees[method])).quantize(CENT)
 
 
+def pickup_address(*, recipient_name: str, telephone: str = "") -> AddressInput:
+    """The delivery address of a "pick-up in store" order: the shop (CHECKOUT_STORE_ADDRESS), for the buyer."""
+    store = settings.CHECKOUT_STORE_ADDRESS
+    return AddressInput(
+        recipient_name=recipient_name,
+        street=store["street"],
+        number=store.get("number", ""),
+        city=store["city"],
+        postcode=store["postcode"],
+        country=store.get("country", "GR"),
+        telephone=telephone,
+    )
+
+
 def _piece_name(variant: Variant, language: str) -> str:
     product = variant.product
     with translation.override(language):
@@ -288,7 +302,8 @@ def start_order_payment(*, order: Order, request=None, return_url: str | None = 
             payable=order.number,
             amount_cents=int((order.total * 100).to_integral_value()),
             idempotency_key=f"order-{order.public_id.hex}",
-            return_url=return_url or reverse("orders:lookup"),
+            # The order's own page: its card form again after a decline, its confirmation after a payment.
+            return_url=return_url or reverse("checkout:order", args=[order.public_id]),
             base_url=base_url,
         )
     except (GatewayError, payments.PaymentError) as error:

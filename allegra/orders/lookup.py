@@ -32,20 +32,24 @@ class InvalidLookupLink(Exception):
     """Forged, damaged or expired."""
 
 
-def make_token(*, order: Order, now: float | None = None) -> str:
+def make_token(*, order: Order, now: float | None = None, context: str = LINK_CONTEXT) -> str:
+    """A sealed link token for the order. `context` binds it to one purpose: a look-up token is not a pay link
+    (checkout.paylink seals with its own context)."""
     payload = json.dumps({"o": str(order.public_id), "t": int(now if now is not None else time.time())})
-    return encryption.encrypt(payload, context=LINK_CONTEXT)
+    return encryption.encrypt(payload, context=context)
 
 
-def read_token(token: str) -> Order:
+def read_token(token: str, *, context: str = LINK_CONTEXT, max_age: int | None = None) -> Order:
+    """The order behind a token sealed with `context`, issued less than `max_age` seconds ago (by default
+    ORDER_LOOKUP_LINK_SECONDS); InvalidLookupLink otherwise."""
     if not token or len(token) > 1024:
         raise InvalidLookupLink
     try:
-        payload = json.loads(encryption.decrypt(token, context=LINK_CONTEXT))
+        payload = json.loads(encryption.decrypt(token, context=context))
         issued, public_id = int(payload["t"]), payload["o"]
     except Exception as error:  # any decoding or authentication failure: a forged or damaged link
         raise InvalidLookupLink from error
-    if time.time() - issued > settings.ORDER_LOOKUP_LINK_SECONDS:
+    if time.time() - issued > (settings.ORDER_LOOKUP_LINK_SECONDS if max_age is None else max_age):
         raise InvalidLookupLink
     order = Order.objects.filter(public_id=public_id).first()
     if order is None:
