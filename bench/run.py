@@ -10,7 +10,9 @@
 4. The analytics beacon: POST /a/events with a consent cookie allowing performance cookies, batches of 10
    events ("events") and single events ("event"), as 5,000 rotating visitors; events accepted per second
    (checked against the rows actually stored).
-5. A table with each page's throughput as a fraction of the trivial view's, the targets with PASS/FAIL,
+5. The checkout on PostgreSQL (bench/checkout.py): orders per second with 16 concurrent buyers and the
+   oversell check at 200 buyers for 10 units; `--checkout-only` runs only this, `--skip-checkout` leaves it out.
+6. A table with each page's throughput as a fraction of the trivial view's, the targets with PASS/FAIL,
    and the figures as JSON in bench/results/.
 
 Everything stays on loopback; gunicorn is stopped at the end, whatever happens. The exit status is 1 when a
@@ -39,6 +41,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
+
+if __package__ in (None, ""):  # run as `bench/run.py`: the folder above makes `bench.checkout` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import checkout  # after the path it needs
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -571,7 +577,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="NAME=VALUE",
         help="a setting for the served shop, to compare configurations (e.g. --env SEARCH_LOG_ENABLED=0); repeatable",
     )
+    checkout.add_arguments(parser)
     args = parser.parse_args(argv)
+    checkout.validate(args, parser)
     args.pages = [page.strip() for page in args.pages.split(",") if page.strip()]
     unknown = set(args.pages) - set(PAGES)
     if unknown:
@@ -585,66 +593,83 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def run_pages(args: argparse.Namespace) -> tuple[int, dict[str, WrkResult]]:
+    """Steps 1 to 4: the SQLite shop served by gunicorn, each page measured with wrk."""
+    ensure_wrk()
+    env = bench_env(args.var_dir)
+    env.update(item.split("=", 1) for item in args.env)
+    products = prepare_shop(env, args.products)
+    picked = pick_paths(env)
+    paths = {page: page_paths for page, page_paths in picked.items() if page in args.pages}
+    cookie = consent_cookie(env) if set(EVENT_SCENARIOS) & set(args.pages) else ""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = args.var_dir / "gunicorn.log"
+    print(f"Starting gunicorn ({args.workers} workers, DEBUG off) on {base_url} ...", flush=True)
+    server = start_gunicorn(env, port, args.workers, log_path)
+    results: dict[str, WrkResult] = {}
+    try:
+        wait_until_ready(base_url, server, log_path)
+        check_paths(base_url, paths)
+        with tempfile.TemporaryDirectory(prefix="allegra-bench-") as workdir:
+            for page in args.pages:
+                print(f"  wrk {page}: -t{args.threads} -c{args.connections} -d{args.duration} ...", flush=True)
+                if page not in EVENT_SCENARIOS:
+                    results[page] = run_wrk(base_url, page, paths[page], args, Path(workdir), log_path)
+                    continue
+                size = EVENT_SCENARIOS[page]
+                body = json.dumps(event_batch(picked["_products"], size), ensure_ascii=False).encode()
+                check_events(base_url, cookie, body)
+                (Path(workdir) / "consent").write_text(cookie)
+                (Path(workdir) / f"{page}.json").write_bytes(body)
+                before = stored_events(env)
+                result = run_wrk(
+                    base_url,
+                    page,
+                    paths[page],
+                    args,
+                    Path(workdir),
+                    log_path,
+                    script_args=[str(Path(workdir) / "consent"), str(Path(workdir) / f"{page}.json")],
+                )
+                result.events_per_request = size
+                # Only answered 2xx counts: a refused or failed request accepted no event.
+                accepted = 1 - result.errors / result.requests if result.requests else 0
+                result.events_per_second = result.requests_per_second * size * accepted
+                result.events_stored = stored_events(env) - before
+                results[page] = result
+    finally:
+        stop(server)
+    return products, results
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    products, results, checkout_outcome = None, {}, None
     try:
-        ensure_wrk()
         args.var_dir.mkdir(parents=True, exist_ok=True)
-        env = bench_env(args.var_dir)
-        env.update(item.split("=", 1) for item in args.env)
-        products = prepare_shop(env, args.products)
-        picked = pick_paths(env)
-        paths = {page: page_paths for page, page_paths in picked.items() if page in args.pages}
-        cookie = consent_cookie(env) if set(EVENT_SCENARIOS) & set(args.pages) else ""
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        log_path = args.var_dir / "gunicorn.log"
-        print(f"Starting gunicorn ({args.workers} workers, DEBUG off) on {base_url} ...", flush=True)
-        server = start_gunicorn(env, port, args.workers, log_path)
-        results: dict[str, WrkResult] = {}
-        try:
-            wait_until_ready(base_url, server, log_path)
-            check_paths(base_url, paths)
-            with tempfile.TemporaryDirectory(prefix="allegra-bench-") as workdir:
-                for page in args.pages:
-                    print(f"  wrk {page}: -t{args.threads} -c{args.connections} -d{args.duration} ...", flush=True)
-                    if page not in EVENT_SCENARIOS:
-                        results[page] = run_wrk(base_url, page, paths[page], args, Path(workdir), log_path)
-                        continue
-                    size = EVENT_SCENARIOS[page]
-                    body = json.dumps(event_batch(picked["_products"], size), ensure_ascii=False).encode()
-                    check_events(base_url, cookie, body)
-                    (Path(workdir) / "consent").write_text(cookie)
-                    (Path(workdir) / f"{page}.json").write_bytes(body)
-                    before = stored_events(env)
-                    result = run_wrk(
-                        base_url,
-                        page,
-                        paths[page],
-                        args,
-                        Path(workdir),
-                        log_path,
-                        script_args=[str(Path(workdir) / "consent"), str(Path(workdir) / f"{page}.json")],
-                    )
-                    result.events_per_request = size
-                    # Only answered 2xx counts: a refused or failed request accepted no event.
-                    accepted = 1 - result.errors / result.requests if result.requests else 0
-                    result.events_per_second = result.requests_per_second * size * accepted
-                    result.events_stored = stored_events(env) - before
-                    results[page] = result
-        finally:
-            stop(server)
-    except (BenchError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        if not args.checkout_only:
+            products, results = run_pages(args)
+        if not args.skip_checkout:
+            env = bench_env(args.var_dir)
+            env.update(item.split("=", 1) for item in args.env)
+            checkout_outcome = checkout.run(args, env, args.var_dir / "checkout")
+    except (BenchError, checkout.CheckoutBenchError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
         print(f"make bench: {error}", file=sys.stderr)
         return 2
 
     checks = targets(results)
-    print()
-    print(
-        f"Allegra bench: {products} products, gunicorn {args.workers} workers, wrk -c{args.connections}"
-        + (f", with {' '.join(args.env)}" if args.env else "")
-    )
-    print(render_table(results, checks))
+    if results:
+        print()
+        print(
+            f"Allegra bench: {products} products, gunicorn {args.workers} workers, wrk -c{args.connections}"
+            + (f", with {' '.join(args.env)}" if args.env else "")
+        )
+        print(render_table(results, checks))
+    if checkout_outcome:
+        print()
+        print(checkout.render_table(checkout_outcome))
+        checks += checkout.checks(checkout_outcome)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC)
     output = RESULTS_DIR / f"bench-{stamp:%Y%m%dT%H%M%SZ}.json"
@@ -667,6 +692,8 @@ def main(argv: list[str]) -> int:
                     },
                 },
                 "results": {page: asdict(result) for page, result in results.items()},
+                # PostgreSQL, service level (bench/checkout.py); null when left out or PostgreSQL was not there.
+                "checkout": checkout_outcome,
                 "targets": checks,
             },
             indent=2,
