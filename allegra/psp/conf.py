@@ -34,3 +34,14 @@ def fingerprint_key() -> bytes:
 def deliver_over_http() -> bool:
     """Webhooks go over real HTTP when the shop runs elsewhere; here (one process) they are handed in-process."""
     return bool(getattr(settings, "PSP_DELIVER_OVER_HTTP", False))
+
+
+def tokenize_limit() -> tuple[int, int]:
+    """Card testing: how many tokenizations one network may ask for (failed ones too) per window of seconds.
+
+    `PSP_TOKENIZE_LIMIT` (default 20) and `PSP_TOKENIZE_WINDOW_SECONDS` (default 600): a shopper retyping a card a
+    few times stays far below it, a script trying stolen numbers does not.
+    """
+    limit = int(getattr(settings, "PSP_TOKENIZE_LIMIT", 20))
+    window = int(getattr(settings, "PSP_TOKENIZE_WINDOW_SECONDS", 600))
+    return max(limit, 1), max(window, 1)

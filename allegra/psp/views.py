@@ -3,18 +3,29 @@
 The browser-facing endpoints are CSRF-exempt on purpose: in production they live on the provider's own origin,
 which the shop's pages post to cross-site; they use no cookie or session, so there is nothing to forge. The API
 is authenticated by the shop's secret key (bearer), never by cookies.
+
+Tokenization is open to anyone, so it is throttled per network against card testing (stolen numbers tried one
+after another): every POST counts, failed ones too, against the client's network (IPv4 /24, IPv6 /48) in
+Django's cache (Redis when REDIS_URL is set, so every app server counts together), at most
+`conf.tokenize_limit()` per window; over it the answer is 429 `rate_limited`, and the card page for browsers
+without JavaScript says so. The window is fixed from the network's first attempt.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
+import math
+import time
 from urllib.parse import urlencode, urlsplit
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -25,6 +36,7 @@ from allegra.psp.webhooks import intent_data
 logger = logging.getLogger(__name__)
 MAX_BODY = 8 * 1024
 CARD_FIELDS = ("number", "exp_month", "exp_year", "cvc", "name")
+THROTTLE_KEY_PREFIX = "psp:tokenize"
 
 
 def _cors(response: HttpResponse) -> HttpResponse:
@@ -63,14 +75,72 @@ def _with_query(url: str, params: dict) -> str:
     return url + ("&" if urlsplit(url).query else "?") + urlencode(params)
 
 
+def _network(address: str | None) -> str:
+    """The client's network: IPv4 /24, IPv6 /48 (an IPv4-mapped IPv6 address as the IPv4 one).
+
+    A copy of allegra.core.network.truncate_ip, on purpose: the provider imports nothing of the shop (see the
+    package docstring), and one network, not one address, is what a card tester rotating addresses holds."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return "unknown"
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def _throttled(request: HttpRequest) -> int:
+    """Counts this tokenization attempt against the client's network; the seconds to wait when over the limit,
+    else 0. REMOTE_ADDR only: a forwarded-for header is whatever the client wants it to be."""
+    limit, window = conf.tokenize_limit()
+    base = f"{THROTTLE_KEY_PREFIX}:{_network(request.META.get('REMOTE_ADDR'))}"
+    count_key, until_key = f"{base}:count", f"{base}:until"
+    now = time.time()
+    if cache.add(count_key, 0, timeout=window):  # the network's first attempt opens its window
+        cache.set(until_key, now + window, timeout=window)
+    try:
+        count = cache.incr(count_key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.set_many({count_key: 1, until_key: now + window}, timeout=window)
+        count = 1
+    if count <= limit:
+        return 0
+    if count == limit + 1:
+        # Once per window, and nothing of the client or the card: the count tells the story.
+        logger.warning("psp tokenization throttled: more than %d attempts from one network", limit)
+    until = cache.get(until_key) or now + window
+    return max(1, math.ceil(until - now))
+
+
+def _rate_limited(request: HttpRequest, retry_after: int, *, is_json: bool) -> HttpResponse:
+    error = PspError(
+        429, "rate_limited", _("Too many card attempts from your network. Please wait a few minutes and try again.")
+    )
+    if is_json:
+        response = _cors(_error(error))
+    else:
+        return_url = _safe_return_url(request, str(request.POST.get("return_url", "")))
+        context = {"return_url": return_url, "error": error, "name": str(request.POST.get("name", "") or "")}
+        response = render(request, "psp/card_page.html", context, status=429)
+        response["Cache-Control"] = "no-store"
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 @csrf_exempt
 @require_http_methods(["POST", "OPTIONS"])
 def tokens(request: HttpRequest) -> HttpResponse:
     """Card data in, a token out. JSON from the card form's script; a plain form post from the hosted card page,
-    answered by a redirect to the shop's return URL carrying the token (never the card data)."""
+    answered by a redirect to the shop's return URL carrying the token (never the card data). Throttled per
+    network (see the module docstring); a preflight (OPTIONS) does not count."""
     if request.method == "OPTIONS":
         return _cors(HttpResponse(status=204))
     is_json = request.content_type == "application/json"
+    # Counted before the body is even read: a malformed or refused attempt costs the same as a good one.
+    retry_after = _throttled(request)
+    if retry_after:
+        return _rate_limited(request, retry_after, is_json=is_json)
     if is_json:
         try:
             data = _json_body(request)
