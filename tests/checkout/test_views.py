@@ -439,3 +439,14 @@ def test_a_forged_or_expired_pay_link_opens_nothing(client, shop, settings):
     old = paylink.make_token(order, now=time.time() - settings.CHECKOUT_PAY_LINK_SECONDS - 5)
     assert stranger.get(f"/en/checkout/pay/{old}/").status_code == 404
     assert stranger.get(order_url(order)).status_code == 404
+
+
+def test_a_customers_unpaid_order_can_be_paid_from_the_account(customer, customer_client, shop):
+    add(customer_client, shop["R-S54"])
+    place(customer_client, email=customer.email)
+    order = Order.objects.get()
+    detail = customer_client.get(f"/en/account/orders/{order.public_id}/").content.decode()
+    assert f'href="{order_url(order)}"' in detail
+    customer_client.logout()
+    customer_client.force_login(customer)  # a new session: the account alone opens the order's page
+    assert "card-payment-form" in customer_client.get(order_url(order)).content.decode()
