@@ -60,7 +60,7 @@ test: install-dev browser
 policy-report: install-dev
 	$(PY) -m pytest -q -p no:randomly --policy-report $(PYTEST_ARGS)
 
-## bench: gunicorn + wrk on a 10,000-product catalogue in var/bench/ (BENCH_ARGS="--duration 5s" etc.)
+## bench: gunicorn + wrk on 10,000 products in var/bench/, then checkout on PostgreSQL (BENCH_ARGS="--skip-checkout" etc.)
 bench: install-dev
 	@command -v wrk >/dev/null || if [ "$$(id -u)" = 0 ]; then \
 		echo "Installing Debian's wrk package for the benchmark..."; \

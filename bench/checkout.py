@@ -160,11 +160,22 @@ def checks(outcome: dict | None) -> list[dict]:
         measured = f"{orders['errors']} errors" + (f" {orders['error_detail']}" if orders["errors"] else "")
         if orders.get("ran_out_of_carts"):
             measured += f", {orders['ran_out_of_carts']} buyers ran out of carts"
+        balanced = orders.get("stock_consumed") == orders.get("pieces_ordered") and orders.get(
+            "payments"
+        ) == orders.get("orders_in_database")
+        if not balanced:
+            measured += (
+                f", stock taken {orders.get('stock_consumed')} for {orders.get('pieces_ordered')} pieces ordered, "
+                f"{orders.get('payments')} payments for {orders.get('orders_in_database')} orders"
+            )
         found.append(
             {
                 "target": f"checkout: {orders['buyers']} buyers, no errors",
                 "measured": measured,
-                "passed": orders["errors"] == 0 and not orders.get("ran_out_of_carts") and orders["orders"] > 0,
+                "passed": orders["errors"] == 0
+                and not orders.get("ran_out_of_carts")
+                and orders["orders"] > 0
+                and balanced,
             }
         )
     oversell = outcome.get("oversell")
@@ -487,8 +498,11 @@ def _ready_carts(variant_ids: list[int], count: int, rng: random.Random) -> list
 def _orders_scenario(options: argparse.Namespace, rng: random.Random, oversell_variant) -> dict:
     import multiprocessing
 
+    from django.db.models import Sum
+
     from allegra.catalog.models import Variant
     from allegra.orders.models import Order, OrderLine
+    from allegra.payments.models import Payment
 
     # Not the oversell check's piece: its orders must be only the oversell check's.
     variant_ids = list(
@@ -544,6 +558,9 @@ def _orders_scenario(options: argparse.Namespace, rng: random.Random, oversell_v
         raise CheckoutBenchError(f"buyer processes failed: {crashed}")
     samples = [tuple(sample) for report in reports for sample in report["samples"]]
     summary = summarise(samples)
+    # The books must balance after the warm-up and the timed run: every piece that left the stock is on an order
+    # line, and every order has its payment.
+    left = Variant.objects.filter(pk__in=variant_ids).aggregate(total=Sum("stock"))["total"] or 0
     return {
         "buyers": options.buyers,
         "processes": options.buyers,
@@ -554,6 +571,10 @@ def _orders_scenario(options: argparse.Namespace, rng: random.Random, oversell_v
         "ran_out_of_carts": sum(1 for report in reports if report["ran_out"]),
         # The warm-up's orders and the timed ones (the database is new): the mean size of the carts.
         "lines_per_order": OrderLine.objects.count() / max(1, Order.objects.count()),
+        "stock_consumed": len(variant_ids) * STOCK - left,
+        "pieces_ordered": OrderLine.objects.aggregate(total=Sum("quantity"))["total"] or 0,
+        "orders_in_database": Order.objects.count(),
+        "payments": Payment.objects.count(),
         **summary,
     }
 

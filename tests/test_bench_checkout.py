@@ -56,6 +56,10 @@ def orders_summary(**changes):
         "warmup_s": 2.0,
         "lines_per_order": 2.0,
         "ran_out_of_carts": 0,
+        "stock_consumed": 900,
+        "pieces_ordered": 900,
+        "orders_in_database": 450,
+        "payments": 450,
         "orders": 400,
         "orders_per_second": 40.0,
         "p50_ms": 350.0,
@@ -167,6 +171,10 @@ def test_orders_pass_only_without_errors_and_with_enough_carts():
     ran_out = checks({"orders": orders_summary(ran_out_of_carts=2)})[0]
     assert ran_out["passed"] is False and "2 buyers ran out of carts" in ran_out["measured"]
     assert checks({"orders": orders_summary(orders=0, orders_per_second=0.0)})[0]["passed"] is False
+    unbalanced = checks({"orders": orders_summary(stock_consumed=901)})[0]
+    assert unbalanced["passed"] is False and "stock taken 901 for 900 pieces ordered" in unbalanced["measured"]
+    unpaid = checks({"orders": orders_summary(payments=449)})[0]
+    assert unpaid["passed"] is False and "449 payments for 450 orders" in unpaid["measured"]
     assert checks(None) == []
 
 
