@@ -13,6 +13,8 @@ import pytest
 
 from allegra.psp import conf
 from allegra.psp.models import Card
+from tests.e2e.conftest import browser_problems, page  # noqa: F401 - fixtures
+from tests.payments.test_card_form_browser import card_page, fill_card  # noqa: F401 - the card form's page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -20,6 +22,8 @@ NEXT_YEAR = date.today().year + 3
 GOOD = "4242424242424242"
 BAD = "4242424242424241"  # fails the Luhn check
 RETURN_URL = "http://testserver/payments/back"
+RATE_LIMITED_EN = "Too many card attempts from your network. Please wait a few minutes and try again."
+RATE_LIMITED_EL = "Πάρα πολλές προσπάθειες με κάρτα από το δίκτυό σας. Περιμένετε λίγα λεπτά και δοκιμάστε ξανά."
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +61,7 @@ def test_over_the_limit_the_answer_is_429_rate_limited_with_cors_and_no_token(cl
     assert response.status_code == 429
     error = response.json()["error"]
     assert error["code"] == "rate_limited"
-    assert "Too many card attempts" in error["message"]
+    assert error["message"] == RATE_LIMITED_EN
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response["Cache-Control"] == "no-store"
     assert 0 < int(response["Retry-After"]) <= 600
@@ -126,3 +130,28 @@ def test_nothing_of_the_card_or_the_client_is_logged(client, caplog):
         assert secret not in caplog.text
     # Logged once per window, not once per refused attempt.
     assert caplog.text.count("throttled") == 1
+
+
+@pytest.fixture
+def used_up(card_page, client):  # noqa: F811 - the imported fixture
+    """The live server's network (127.0.0.0/24) has used its tokenizations, before the browser starts (the `page`
+    fixture forbids database queries in the test's thread)."""
+    for _ in range(3):
+        assert tokenize(client, number=BAD, ip="127.0.0.1").status_code == 400
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_payments_js_shows_the_shopper_the_providers_429_message(card_page, used_up, page, browser_problems):  # noqa: F811
+    page.goto(card_page)
+    fill_card(page, "4242 4242 4242 4242")
+    page.click(".card-payment-form button[type=submit]")
+    error = page.locator("[data-card-error]")
+    error.wait_for(state="visible")
+    # The provider's own message, not the script's fallback: Greek for this Greek browser once the translation is
+    # compiled, the English text until then.
+    assert error.inner_text().strip() in (RATE_LIMITED_EN, RATE_LIMITED_EL)
+    assert page.locator(".card-payment-form button[type=submit]").is_enabled()  # may try again later
+    # The refusal itself is the only problem the browser saw (the response, and Chromium's console line for it).
+    assert len(browser_problems.items) == 2
+    assert all("429" in item for item in browser_problems.items)
