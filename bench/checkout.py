@@ -7,8 +7,8 @@ allegra/payments/client.py). Not over HTTP: the checkout pages are not part of i
 
 1. A database of its own (`allegra_bench` by default), dropped and created again each run, migrated and seeded
    with a warm catalogue (seed_demo, 300 products; its pictures are kept in var/bench/checkout and reused). Every
-   variant gets plenty of stock; each buyer gets ready carts of 1 to 3 pieces (written directly, in bulk: filling
-   carts is not what is measured).
+   variant gets plenty of stock; ready carts of 1 to 3 pieces are written directly, in bulk (filling carts is not
+   what is measured), and the buyers take the next one from a shared counter.
 2. Orders: 16 buyers, each a separate process with its own database connection (like 16 sync web workers: no
    shared GIL, so two cores are really used), place orders in a loop for a fixed time after an untimed warm-up,
    all started together. Orders per second, p50 and p99 per order, errors (must be 0).
@@ -53,9 +53,9 @@ DEFAULT_OVERSELL_BUYERS = 200
 DEFAULT_OVERSELL_UNITS = 10
 # Connections left free for everyone else on the server (teammates' test runs, psql) during the oversell check.
 DEFAULT_HEADROOM = 10
-# Ready carts per buyer and second of the run: far above what one buyer manages (about 15 ms per order alone),
-# so no buyer runs out; one that does is reported as a failure, not silently slowed.
-CARTS_PER_BUYER_SECOND = 40
+# Ready carts per CPU and second of the run: several times what a core manages (about 15 ms of work per order), so
+# the buyers never run out; if they do, that is reported as a failure, not a quietly shorter run.
+CARTS_PER_CPU_SECOND = 150
 STOCK = 1_000_000
 LEVEL = "service level: place_order + payment start at the in-process test PSP; checkout pages not measured"
 
@@ -444,33 +444,46 @@ def _place(cart_id: int, email: str) -> str:
     return "ok"
 
 
-def _buyer(index: int, cart_ids: list[int], warmup: float, duration: float, barrier, results) -> None:
+def _buyer(index: int, cart_ids: list[int], taken, warmup: float, duration: float, barrier, results) -> None:
     """One buyer process: warm up untimed, then place orders until the time is up, each timed alone."""
     import django
 
     django.setup()
     from django.db import connection
 
-    carts = deque(cart_ids)
+    def next_cart() -> int | None:
+        with taken.get_lock():
+            position = taken.value
+            taken.value += 1
+        return cart_ids[position] if position < len(cart_ids) else None
+
     samples: list[tuple[float, float, str]] = []
     order = 0
     try:
         connection.ensure_connection()
         barrier.wait(timeout=300)  # everyone connected
         deadline = time.monotonic() + warmup
-        while carts and time.monotonic() < deadline:
+        ran_out = False
+        while time.monotonic() < deadline:
+            cart_id = next_cart()
+            if cart_id is None:
+                ran_out = True
+                break
             order += 1
-            _place(carts.popleft(), f"buyer{index}.{order}@example.com")
+            _place(cart_id, f"buyer{index}.{order}@example.com")
         barrier.wait(timeout=300)  # everyone warm: the timed run starts together
         deadline = time.monotonic() + duration
-        while carts and time.monotonic() < deadline:
+        while not ran_out and time.monotonic() < deadline:
+            cart_id = next_cart()
+            if cart_id is None:
+                ran_out = True
+                break
             order += 1
             # A fresh address per order: the fraud rules' email velocity would hold a buyer's fourth order.
             email = f"buyer{index}.{order}@example.com"
             started = time.monotonic()
-            outcome = _place(carts.popleft(), email)
+            outcome = _place(cart_id, email)
             samples.append((started, time.monotonic(), outcome))
-        ran_out = not carts and time.monotonic() < deadline
     except Exception as error:  # noqa: BLE001 - reported to the parent, which fails the run
         results.put({"index": index, "samples": samples, "ran_out": False, "crashed": repr(error)})
         return
@@ -509,22 +522,24 @@ def _orders_scenario(options: argparse.Namespace, rng: random.Random, oversell_v
         Variant.objects.filter(product__is_active=True).exclude(pk=oversell_variant.pk).values_list("pk", flat=True)
     )
     Variant.objects.filter(pk__in=variant_ids).update(stock=STOCK)
-    per_buyer = max(50, int((options.duration + options.warmup) * CARTS_PER_BUYER_SECOND))
-    print(f"  {options.buyers} buyers x {per_buyer} ready carts over {len(variant_ids)} variants...", flush=True)
-    cart_ids = _ready_carts(variant_ids, options.buyers * per_buyer, rng)
+    count = max(options.buyers * 50, int((options.duration + options.warmup) * CARTS_PER_CPU_SECOND * os.cpu_count()))
+    print(f"  {count} ready carts over {len(variant_ids)} variants...", flush=True)
+    cart_ids = _ready_carts(variant_ids, count, rng)
 
     from django.db import connections
 
     connections.close_all()  # nothing shared with the buyer processes
     context = multiprocessing.get_context("spawn")  # a clean interpreter each, like separate web workers
     barrier = context.Barrier(options.buyers + 1)
+    taken = context.Value("q", 0)  # the next ready cart, for whichever buyer is free first
     results = context.Queue()
     buyers = [
         context.Process(
             target=_buyer,
             args=(
                 index,
-                cart_ids[index * per_buyer : (index + 1) * per_buyer],
+                cart_ids,
+                taken,
                 options.warmup,
                 options.duration,
                 barrier,
@@ -567,7 +582,7 @@ def _orders_scenario(options: argparse.Namespace, rng: random.Random, oversell_v
         "duration_s": options.duration,
         "warmup_s": options.warmup,
         "variants": len(variant_ids),
-        "carts_per_buyer": per_buyer,
+        "ready_carts": count,
         "ran_out_of_carts": sum(1 for report in reports if report["ran_out"]),
         # The warm-up's orders and the timed ones (the database is new): the mean size of the carts.
         "lines_per_order": OrderLine.objects.count() / max(1, Order.objects.count()),
