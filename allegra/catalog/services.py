@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, F, Min, OuterRef
 
 from allegra.catalog import search
 from allegra.catalog.models import Product, ProductImage, Variant
@@ -31,6 +31,25 @@ def refresh_all_product_summaries() -> int:
         price_from=variants.order_by().values("product").annotate(lowest=Min("price")).values("lowest")[:1],
         in_stock=Exists(variants.filter(stock__gt=0)),
     )
+
+
+def stock_changed(*, variant_ids: Iterable[int]) -> int:
+    """Call inside the transaction that moved stock (an order placed, an order cancelled). The in-stock flag of
+    the products concerned follows in one UPDATE; when a flag flipped (a product sold out, or back in stock) the
+    cached pages are renewed, so listings and product pages stop offering what is gone. Stock
+    levels within "in stock" ("only 2 left") on cached pages wait for the next renewal: renewing every page at
+    every order would empty the page cache as fast as orders come in, and the cart and checkout read the stock
+    itself anyway. Returns the number of products whose flag flipped."""
+    available = Exists(Variant.objects.filter(product=OuterRef("pk"), stock__gt=0))
+    flipped = (
+        Product.objects.filter(pk__in=Variant.objects.filter(pk__in=list(variant_ids)).values("product_id"))
+        .alias(available=available)
+        .exclude(in_stock=F("available"))
+        .update(in_stock=available)
+    )
+    if flipped:
+        search.index_changed()  # in the same transaction: a rolled-back order renews nothing
+    return flipped
 
 
 @transaction.atomic

@@ -21,8 +21,8 @@ by `fraud.services.review` inside the review's transaction, so a hook that raise
   `restock_cancelled_order` below, like any cancellation. An order cancelled already is left alone (its stock
   went back when it was cancelled); one that cannot be cancelled any more refuses the review (ReviewError:
   nothing changes).
-- approve: nothing is charged automatically and the order stays "pending payment". Sending the customer a link
-  to pay the approved order is NOT built yet (next piece of work); until then staff contact the customer.
+- approve: nothing is charged automatically and the order stays "pending payment"; once the review commits,
+  the customer is emailed a sealed link to the order's payment page (`checkout.paylink`).
 
 What any cancellation does to stock: `restock_cancelled_order`, the "order cancelled" hook checkout registers at
 startup (`orders.services.order_cancelled_hooks`; orders never imports checkout). `cancel_order` runs it inside
@@ -42,6 +42,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from allegra.catalog.models import Variant
+from allegra.catalog.services import stock_changed
+from allegra.checkout.paylink import send_pay_link
 from allegra.fraud.services import ReviewError, record_decline
 from allegra.orders.models import NUMBER_LENGTH, NUMBER_PREFIX, Order, OrderState
 from allegra.orders.services import TransitionRefused, cancel_order, mark_paid, record_refund
@@ -85,8 +87,10 @@ def on_fraud_review(*, order_reference: str, decision: str) -> None:
     if not is_order_number(order_reference):
         return
     if decision != "cancel":
-        # "approve": the order stays pending payment; no payment is started here (see the module's docstring).
-        logger.info("held order %s approved; it waits for the customer's payment", order_reference)
+        # "approve": the order stays pending payment; the customer gets the link to pay once the review is saved.
+        order = Order.objects.filter(number=order_reference).first()
+        if order is not None:
+            transaction.on_commit(lambda: send_pay_link(order))
         return
     with transaction.atomic():
         # Locked before the state is read, so staff cancelling at the same moment cannot turn "cancelled
@@ -114,3 +118,4 @@ def restock_cancelled_order(*, order: Order) -> None:
         returned[variant_id] += quantity
     for variant_id in sorted(returned):
         Variant.objects.filter(pk=variant_id).update(stock=F("stock") + returned[variant_id])
+    stock_changed(variant_ids=returned)

@@ -9,14 +9,15 @@ its payment (C4).
 2. locks the variants of the cart (SELECT ... FOR UPDATE, ordered by primary key so two checkouts sharing
    pieces always lock them in the same order and cannot deadlock), checks every line against the locked stock
    and refuses with `SoldOut` (naming the pieces) before anything is written;
-3. decrements stock with F() expressions (guarded by `stock >= quantity` as a second line of defence);
+3. decrements stock with F() expressions (guarded by `stock >= quantity` as a second line of defence); a product
+   whose last piece went is marked out of stock (`catalog.services.stock_changed`);
 4. creates the order through `orders.services.create_order` with the catalogue's current prices read here,
    never prices or totals from the browser, and the shipping fee from settings (`shipping_fee_for`);
 5. runs fraud screening (`fraud.services.assess`). A held order stays in "pending payment" and is flagged by
    its FraudAssessment (held for review, shown in the back office's review queue); its payment is NOT
    started, so no money is taken before staff approve it. The review hook (`handlers.on_fraud_review`)
-   cancels a rejected order and puts its pieces back; asking the customer of an approved order to pay (a pay
-   link by email) is not built yet;
+   cancels a rejected order (its pieces go back through the "order cancelled" hook) and emails the customer
+   of an approved order a link to pay (`paylink`);
 6. records the marketing choice of an existing customer (soft opt-in, U2) with the exact sentence shown;
 7. empties the cart.
 
@@ -44,6 +45,7 @@ from allegra.cart.models import Cart, CartLine
 from allegra.cart.services import empty_cart
 from allegra.catalog.models import Metal, Stone, Variant
 from allegra.catalog.pricing import CENT
+from allegra.catalog.services import stock_changed
 from allegra.consent.models import PurposeSource
 from allegra.consent.purposes import MARKETING_EMAIL
 from allegra.consent.services import record_purpose_consent
@@ -219,6 +221,7 @@ def _place_locked(
         updated = Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(stock=F("stock") - quantity)
         if updated != 1:  # cannot happen under the lock; refuse rather than oversell
             raise SoldOut([_piece_name(locked[variant_id], language)])
+    stock_changed(variant_ids=[variant_id for variant_id, _q in wanted])
     lines = [
         OrderLineInput(
             sku=locked[variant_id].sku,

@@ -23,7 +23,7 @@ from tests.payments.conftest import DECLINE, SUCCESS, browser_token, pay
 # The services speak the shop's default language, Greek, outside a request; these tests read English.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 # place_order with two lines, payment start at the in-process test provider included.
-QUERIES_FOR_TWO_LINES = 39
+QUERIES_FOR_TWO_LINES = 40  # the products' in-stock flags included
 
 
 def stock(variant) -> int:

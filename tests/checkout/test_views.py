@@ -398,7 +398,9 @@ def test_someone_elses_saved_address_cannot_be_chosen(customer_client, other_cus
 
 
 @pytest.mark.policy("U4")
-def test_a_held_order_takes_no_payment_and_its_pay_link_opens_the_card_form(client, shop, settings, smtp_server):
+def test_a_held_order_takes_no_payment_and_its_pay_link_opens_the_card_form(
+    client, shop, settings, smtp_server, django_capture_on_commit_callbacks
+):
     settings.FRAUD_HOLD_SCORE = 10  # billing abroad is enough to hold it
     add(client, shop["R-S54"])
     place(
@@ -420,13 +422,13 @@ def test_a_held_order_takes_no_payment_and_its_pay_link_opens_the_card_form(clie
     assessment = FraudAssessment.objects.get()
     assert assessment.is_pending_review
 
-    assert paylink.send_pay_link(order)
+    with django_capture_on_commit_callbacks(execute=True):
+        review(assessment=assessment, decision="approve", reason="Known customer, checked by phone.", actor=None)
     message = smtp_server.messages[-1]
     assert message["To"] == "eleni@example.com" and order.number in message["Subject"]
     path = re.search(r"/en/checkout/pay/[^\s/]+/", message.get_body(("plain",)).get_content()).group(0)
     stranger = Client()
     assert stranger.get(path)["Location"] == order_url(order)
-    review(assessment=assessment, decision="approve", reason="Known customer, checked by phone.", actor=None)
     assert "card-payment-form" in stranger.get(order_url(order)).content.decode()
 
 
@@ -439,6 +441,15 @@ def test_a_forged_or_expired_pay_link_opens_nothing(client, shop, settings):
     old = paylink.make_token(order, now=time.time() - settings.CHECKOUT_PAY_LINK_SECONDS - 5)
     assert stranger.get(f"/en/checkout/pay/{old}/").status_code == 404
     assert stranger.get(order_url(order)).status_code == 404
+
+
+def test_a_pay_link_is_not_sent_for_an_order_no_longer_waiting_for_payment(client, shop, smtp_server):
+    add(client, shop["R-S54"])
+    place(client)
+    order = Order.objects.get()
+    Order.objects.filter(pk=order.pk).update(state=OrderState.CANCELLED)
+    order.refresh_from_db()
+    assert paylink.send_pay_link(order) is False and smtp_server.messages == []
 
 
 def test_a_customers_unpaid_order_can_be_paid_from_the_account(customer, customer_client, shop):
