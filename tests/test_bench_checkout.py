@@ -262,3 +262,23 @@ def test_run_py_takes_the_checkout_options():
     args = parse_args(["--skip-checkout", "--pages", "home"])
     assert args.skip_checkout and args.pages == ["trivial", "home"]
     assert parse_args(["--checkout-only"]).checkout_only
+
+
+def test_without_postgresql_the_scenario_is_skipped_locally_and_fails_under_ci(monkeypatch, tmp_path, capsys):
+    args = parse(["--checkout-database-url", "postgres://postgres@127.0.0.1:1/allegra_bench"])  # nothing listens
+
+    monkeypatch.delenv("CI", raising=False)
+    assert checkout.run(args, {}, tmp_path) is None
+    assert "Checkout scenario skipped: it needs PostgreSQL" in capsys.readouterr().out
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(CheckoutBenchError, match="needs PostgreSQL"):
+        checkout.run(args, {}, tmp_path)
+
+
+def test_a_database_it_must_not_drop_is_refused_before_anything_runs(tmp_path):
+    args = parse(["--checkout-database-url", "postgres://postgres@127.0.0.1:5432/test"])
+
+    with pytest.raises(CheckoutBenchError, match="must be lower-case"):
+        checkout.run(args, {}, tmp_path)
+    assert list(tmp_path.iterdir()) == []
