@@ -11,7 +11,8 @@ allegra/payments/client.py). Not over HTTP: the checkout pages are not part of i
    what is measured), and the buyers take the next one from a shared counter.
 2. Orders: 16 buyers, each a separate process with its own database connection (like 16 sync web workers: no
    shared GIL, so two cores are really used), place orders in a loop for a fixed time after an untimed warm-up,
-   all started together. Orders per second, p50 and p99 per order, errors (must be 0).
+   all started together. Orders per second, p50 and p99 per order, errors (must be 0), and the books must
+   balance afterwards (stock taken = pieces on order lines, one payment per order).
 3. Oversell: 200 buyers, each with one piece of the same variant in the cart, for its last 10 units. Buyers are
    served by threads that open their connection before a barrier releases them all at once; one thread per
    buyer when PostgreSQL's max_connections leaves room, else as many as it leaves (each then serves its share of
@@ -68,7 +69,7 @@ class CheckoutBenchError(Exception):
 
 
 def seconds(text: str | float) -> float:
-    """'10s', '10', '1.5s', '2m' or 500ms' as seconds (the same spelling as wrk's durations)."""
+    """'10s', '10', '1.5s', '2m' or '500ms' as seconds (the same spelling as wrk's durations)."""
     if isinstance(text, int | float):
         value = float(text)
     else:
