@@ -161,10 +161,6 @@ class CheckoutForm(forms.Form):
             valid = self.billing.is_valid() and valid
         return valid
 
-    @property
-    def marketing_text(self) -> str:
-        return str(MARKETING_OPT_OUT_TEXT)
-
     def contact(self) -> ContactInput:
         return ContactInput(email=self.cleaned_data["email"].strip(), phone=self.cleaned_data["telephone"])
 

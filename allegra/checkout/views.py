@@ -10,6 +10,7 @@ form with the reason and writes nothing.
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from django.conf import settings
 from django.contrib import messages
@@ -90,10 +91,9 @@ def _save_new_addresses(request, form: CheckoutForm) -> None:
     if not (form.signed_in and form.cleaned_data.get("save_addresses")):
         return
     for kind, address in form.new_addresses():
-        values = {name: getattr(address, name) for name in address.__dataclass_fields__}
         try:
             with transaction.atomic():
-                create_address(user=request.user, kind=kind, **values)
+                create_address(user=request.user, kind=kind, **asdict(address))
         except AddressBookFull:
             messages.info(request, _("Your address book is full, so the new address was not saved in it."))
             return
@@ -104,9 +104,13 @@ def _save_new_addresses(request, form: CheckoutForm) -> None:
 def checkout_page(request):
     cart, lines, totals = _cart_view(request)
     if request.method != "POST":
-        if not totals.lines_count:
+        if not totals.lines_count or totals.unavailable_count:
+            # Checkout takes the cart as it is: pieces that cannot be bought are dealt with in the cart first.
             messages.info(
-                request, _("Your cart is empty.") if not lines else _("Nothing in your cart can be bought as it is.")
+                request,
+                _("Some pieces in your cart cannot be bought as they are. Please change your cart first.")
+                if totals.unavailable_count
+                else _("Your cart is empty."),
             )
             return see_other(reverse("cart:cart"))
         return _render(request, _form(request), lines=lines, totals=totals)

@@ -92,6 +92,15 @@ def test_an_empty_cart_is_sent_back_to_the_cart(client):
     assert response.status_code == 303 and response["Location"] == "/en/cart/"
 
 
+def test_a_cart_with_pieces_that_cannot_be_bought_is_sent_back_to_the_cart(client, shop, english):
+    add(client, shop["R-S54"])
+    add(client, shop["R-G52"], 2)
+    Variant.objects.filter(pk=shop["R-G52"].pk).update(stock=1)
+    response = client.get(CHECKOUT)
+    assert response.status_code == 303 and response["Location"] == "/en/cart/"
+    assert "Please change your cart first." in client.get("/en/cart/").content.decode()
+
+
 @pytest.mark.policy("U1")
 def test_the_form_shows_delivery_fees_totals_with_vat_and_the_unticked_box(client, shop):
     add(client, shop["R-S54"])  # 95.50: over the free-delivery threshold
