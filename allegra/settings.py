@@ -330,6 +330,9 @@ PSP_API_KEY = env_str("PSP_API_KEY")
 PSP_WEBHOOK_SECRET = env_str("PSP_WEBHOOK_SECRET")
 PSP_FINGERPRINT_KEY = env_str("PSP_FINGERPRINT_KEY")
 PSP_DELIVER_OVER_HTTP = env_bool("PSP_DELIVER_OVER_HTTP", False)
+# Card tokenizations allowed per client network per window (card testing); failed attempts count.
+PSP_TOKENIZE_LIMIT = env_int("PSP_TOKENIZE_LIMIT", 20)
+PSP_TOKENIZE_WINDOW_SECONDS = env_int("PSP_TOKENIZE_WINDOW_SECONDS", 600)
 
 # --- Checkout (owner: checkout app) ------------------------------------------------------------------------
 # Shipping fees per method (ShippingMethod values), VAT included, in euros; free from this items total up.
