@@ -34,7 +34,14 @@ def small_limit(settings):
 
 def tokenize(client, number=GOOD, ip="203.0.113.57", cvc="123"):
     body = {"number": number, "exp_month": "12", "exp_year": str(NEXT_YEAR), "cvc": cvc, "name": "Eleni P"}
-    return client.post("/psp/tokens", data=json.dumps(body), content_type="application/json", REMOTE_ADDR=ip)
+    # The provider answers in the browser's language; these tests read English.
+    return client.post(
+        "/psp/tokens",
+        data=json.dumps(body),
+        content_type="application/json",
+        REMOTE_ADDR=ip,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def post_form(client, number=GOOD, ip="203.0.113.57"):
@@ -46,7 +53,7 @@ def post_form(client, number=GOOD, ip="203.0.113.57"):
         "name": "Eleni P",
         "return_url": RETURN_URL,
     }
-    return client.post("/psp/tokens", body, REMOTE_ADDR=ip)
+    return client.post("/psp/tokens", body, REMOTE_ADDR=ip, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_the_default_limit_is_twenty_tokenizations_per_ten_minutes(settings):
@@ -66,6 +73,20 @@ def test_over_the_limit_the_answer_is_429_rate_limited_with_cors_and_no_token(cl
     assert response["Cache-Control"] == "no-store"
     assert 0 < int(response["Retry-After"]) <= 600
     assert Card.objects.count() == 3  # the throttled attempt was not even looked at
+
+
+def test_a_greek_browser_reads_the_refusal_in_greek(client):
+    for _ in range(3):
+        tokenize(client)
+    body = {"number": GOOD, "exp_month": "12", "exp_year": str(NEXT_YEAR), "cvc": "123", "name": "Eleni P"}
+    response = client.post(
+        "/psp/tokens",
+        data=json.dumps(body),
+        content_type="application/json",
+        REMOTE_ADDR="203.0.113.57",
+        HTTP_ACCEPT_LANGUAGE="el-GR,el;q=0.9",
+    )
+    assert response.status_code == 429 and response.json()["error"]["message"].startswith("Πάρα πολλές προσπάθειες")
 
 
 def test_failed_and_malformed_attempts_count_too(client):
