@@ -18,7 +18,9 @@ its payment (C4).
    started, so no money is taken before staff approve it. The review hook (`handlers.on_fraud_review`)
    cancels a rejected order (its pieces go back through the "order cancelled" hook) and emails the customer
    of an approved order a link to pay (`paylink`);
-6. records the marketing choice of an existing customer (soft opt-in, U2) with the exact sentence shown;
+6. records the buyer's marketing choice (soft opt-in, U2) with the exact sentence shown, guest or not: the box is
+   offered when the contact details are collected for the sale, and a "no" must hold from then on. The choice
+   alone is no permission: whoever sends the similar-products emails also needs a paid order of that person;
 7. empties the cart.
 
 After the commit (`transaction.on_commit` would lose the payment object, so it runs after the atomic block) the
@@ -35,7 +37,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -127,14 +129,9 @@ def _piece_name(variant: Variant, language: str) -> str:
     return ", ".join(parts)[:200]
 
 
-def _history(*, user, email: str) -> tuple[bool, bool]:
-    """(first order, existing customer) in one query. Soft opt-in (U2) is for customers: a signed-in account,
-    or a guest whose email already bought from us (an order that went beyond "pending payment")."""
-    earlier = Order.objects.filter(email__iexact=email).aggregate(
-        placed=Count("pk"), bought=Count("pk", filter=~Q(state=OrderState.PENDING_PAYMENT))
-    )
-    signed_in = user is not None and user.is_authenticated
-    return earlier["placed"] == 0, signed_in or earlier["bought"] > 0
+def _is_first_order(email: str) -> bool:
+    """No order was placed with this email before (fraud screening's "high first order")."""
+    return not Order.objects.filter(email__iexact=email).exists()
 
 
 def place_order(
@@ -151,9 +148,9 @@ def place_order(
     request=None,
     return_url: str | None = None,
 ) -> PlacedOrder:
-    """Places the cart's order (see the module docstring for every step). `marketing_opt_out` is the customer's
-    tick in the unticked "do not send me..." box, or None when the box was not shown (a guest who is not a
-    customer). Raises CheckoutError / SoldOut (nothing written) or orders' OrderError (bad contact/address)."""
+    """Places the cart's order (see the module docstring for every step). `marketing_opt_out` is the buyer's
+    tick in the unticked "do not send me..." box, or None when the box was not shown. Raises CheckoutError /
+    SoldOut (nothing written) or orders' OrderError (bad contact/address)."""
     if cart is None or cart.pk is None:
         raise CheckoutError(_("Your cart is empty."))
     if not idempotency_key or len(idempotency_key) > 80:
@@ -235,7 +232,7 @@ def _place_locked(
     ]
     items_total = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
     fee = shipping_fee_for(method=shipping_method, items_total=items_total)
-    first_order, customer = _history(user=user, email=(contact.email or "").strip())
+    first_order = _is_first_order((contact.email or "").strip())
     order = create_order(
         lines=lines,
         contact=contact,
@@ -259,7 +256,7 @@ def _place_locked(
             placed_at=order.placed_at,
         )
     )
-    if marketing_opt_out is not None and customer:
+    if marketing_opt_out is not None:
         # The notice is kept in the language the sentence was shown in.
         with translation.override(language):
             record_purpose_consent(

@@ -177,8 +177,17 @@ def test_a_customer_s_marketing_choice_is_recorded_with_the_sentence_shown(shop,
 
 
 @pytest.mark.policy("U2")
-def test_a_new_guest_gets_nothing_recorded(shop, make_cart, place):
-    place(make_cart((shop["R-S54"], 1)), marketing_opt_out=False)
+def test_a_new_guest_s_no_is_recorded_too(shop, make_cart, place):
+    """The first order is where the contact details are collected: the objection made there must hold."""
+    order = place(make_cart((shop["R-S54"], 1)), marketing_opt_out=True).order
+    record = PurposeConsentRecord.objects.get()
+    assert (record.user, record.granted, record.source) == (None, False, PurposeSource.CHECKOUT)
+    assert record.email_index and order.email not in record.email_index
+
+
+@pytest.mark.policy("U2")
+def test_no_choice_is_recorded_when_the_box_was_not_shown(shop, make_cart, place):
+    place(make_cart((shop["R-S54"], 1)), marketing_opt_out=None)
     assert not PurposeConsentRecord.objects.exists()
 
 
