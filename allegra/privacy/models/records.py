@@ -1,4 +1,4 @@
-"""The privacy app's models: so far only a permission holder for the records of processing."""
+"""The records of processing (GDPR Art. 30): a permission holder, the records themselves are generated."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
