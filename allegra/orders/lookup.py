@@ -9,19 +9,17 @@ ORDER_LOOKUP_LINK_SECONDS. Look-ups are counted per client network (IPv4 /24, IP
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
 from allegra.core import encryption
 from allegra.core.email import send_templated_email
-from allegra.core.network import truncate_ip
+from allegra.core.throttle import allow_from_network
 from allegra.orders.models import Order
 
 LINK_CONTEXT = "orders.lookup-link"
@@ -57,23 +55,14 @@ def read_token(token: str, *, context: str = LINK_CONTEXT, max_age: int | None =
     return order
 
 
-def _network_key(ip: str) -> str:
-    network = truncate_ip(ip) or "unknown"
-    key = hashlib.sha256(f"allegra.order-lookup:{settings.SECRET_KEY}".encode()).digest()
-    return f"{THROTTLE_PREFIX}:{hmac.new(key, network.encode(), hashlib.sha256).hexdigest()[:32]}"
-
-
 def allow_attempt(ip: str) -> bool:
     """Counts one look-up from the client's network; False once the network used up its window."""
-    key = _network_key(ip)
-    window = settings.ORDER_LOOKUP_WINDOW_SECONDS
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= settings.ORDER_LOOKUP_ATTEMPTS
+    return allow_from_network(
+        scope=THROTTLE_PREFIX,
+        ip=ip,
+        limit=settings.ORDER_LOOKUP_ATTEMPTS,
+        window_seconds=settings.ORDER_LOOKUP_WINDOW_SECONDS,
+    )
 
 
 def request_link(*, number: str, email: str, site_url: str, language: str) -> bool:
