@@ -334,6 +334,12 @@ PSP_DELIVER_OVER_HTTP = env_bool("PSP_DELIVER_OVER_HTTP", False)
 PSP_TOKENIZE_LIMIT = env_int("PSP_TOKENIZE_LIMIT", 20)
 PSP_TOKENIZE_WINDOW_SECONDS = env_int("PSP_TOKENIZE_WINDOW_SECONDS", 600)
 
+# --- Privacy requests (owner: privacy app) --------------------------------------------------------------------
+# How long the emailed link that confirms a request works, and web-form requests allowed per network per window.
+PRIVACY_REQUEST_VERIFY_SECONDS = env_int("PRIVACY_REQUEST_VERIFY_SECONDS", 7 * 24 * 3600)
+PRIVACY_REQUEST_ATTEMPTS = env_int("PRIVACY_REQUEST_ATTEMPTS", 5)
+PRIVACY_REQUEST_WINDOW_SECONDS = env_int("PRIVACY_REQUEST_WINDOW_SECONDS", 3600)
+
 # --- Checkout (owner: checkout app) ------------------------------------------------------------------------
 # Shipping fees per method (ShippingMethod values), VAT included, in euros; free from this items total up.
 CHECKOUT_SHIPPING_FEES = {"courier": "4.90", "locker": "2.90", "store_pickup": "0.00"}

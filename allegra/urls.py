@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("cart/", include("allegra.cart.urls")),
     path("checkout/", include("allegra.checkout.urls")),
     path("orders/", include("allegra.orders.urls")),
+    path("privacy/requests/", include("allegra.privacy.urls_requests")),
     path("privacy/", include("allegra.privacy.urls")),
     path("", include("allegra.catalog.urls")),
     prefix_default_language=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from django.db.models import Prefetch, QuerySet
 
 from allegra.orders.models import Order, OrderEvent
@@ -31,3 +33,20 @@ def order_of(user, public_id) -> Order | None:
 
 def invoice_of(order: Order):
     return getattr(order, "invoice", None) if order.pk else None
+
+
+def order_matches(*, order_number: str, email: str, postcode: str) -> bool:
+    """Whether an order with this number was placed with this email and this postcode (delivery or billing):
+    the "matching information" a person without an account proves who they are with (privacy requests, R4).
+    Compared in constant time; the addresses are decrypted only for the one order with that number."""
+    order = Order.objects.filter(number=(order_number or "").strip().upper()).first()
+    if order is None:
+        return False
+    wanted = (postcode or "").replace(" ", "").upper()
+    postcodes = {
+        (address.get("postcode") or "").replace(" ", "").upper()
+        for address in (order.shipping_address_data, order.billing_address_data)
+    }
+    same_email = hmac.compare_digest(order.email.strip().lower().encode(), (email or "").strip().lower().encode())
+    same_postcode = any(hmac.compare_digest(wanted.encode(), code.encode()) for code in postcodes)
+    return same_email and bool(wanted) and same_postcode

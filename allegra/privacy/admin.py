@@ -1,14 +1,22 @@
-"""The records of processing (GDPR Art. 30) in the back office, for staff with the permission to read them."""
+"""The privacy centre in the back office: the records of processing (GDPR Art. 30) and the queue of data-subject
+requests, for the Privacy officer."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from allegra.core.admin import ReadOnlyAdminMixin
+from allegra.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
+from allegra.core.audit import record_access
 from allegra.privacy import exports, selectors, vocabulary
-from allegra.privacy.models import RecordsOfProcessing
+from allegra.privacy import requests as request_services
+from allegra.privacy.forms import CompleteForm, DenyForm, ExtendForm
+from allegra.privacy.models import RecordsOfProcessing, RequestEvent, SubjectRequest
 
 PERMISSION = "privacy.view_records_of_processing"
 
@@ -52,3 +60,141 @@ class RecordsOfProcessingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="records-of-processing.{fmt}"'
         return response
+
+
+# Data-subject requests: the Privacy officer's queue ----------------------------------------------------------
+
+
+OPEN_STATES = [state for state in SubjectRequest.State.values if state not in ("completed", "denied")]
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_state", "to_state", "actor_kind", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SubjectRequest)
+class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The queue: open requests first, the most urgent (overdue) at the top; every step through the services."""
+
+    list_display = ["reference", "kind", "state", "channel", "received_at", "due", "verification"]
+    list_filter = ["state", "kind", "channel"]
+    search_fields = ["=reference"]
+    search_help_text = gettext_lazy("Search by reference (PR-...).")
+    inlines = [RequestEventInline]
+    fields = [
+        "reference",
+        "kind",
+        "state",
+        "channel",
+        "email",
+        "name",
+        "details",
+        "language",
+        "verification",
+        "verification_attempts",
+        "received_at",
+        "verified_at",
+        "paused_days",
+        "due_at",
+        "extended_at",
+        "extension_reason",
+        "closed_at",
+        "outcome",
+        "result_note",
+        "denial_reason",
+        "denial_text",
+    ]
+    readonly_fields = fields
+    change_form_template = "admin/privacy/subjectrequest/change_form.html"
+    actions = ["start_work"]
+
+    def get_queryset(self, request):
+        is_open = Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return super().get_queryset(request).annotate(closed_last=is_open).order_by("closed_last", "due_at", "id")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # requests come from the person (account, web form)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # kept 24 months after closing (R2), then purged by the retention rules
+
+    def _record(self, request, obj, action, fields, reason) -> None:
+        subject = obj.user if obj.user_id else obj
+        record_access(actor=request.user, subject=subject, action=action, fields=list(fields), reason=str(reason))
+
+    @admin.display(description=gettext_lazy("due"), ordering="due_at")
+    def due(self, obj: SubjectRequest) -> str:
+        if obj.is_overdue:
+            return format_html('<strong class="overdue">{} · {}</strong>', obj.due_at.date(), _("overdue"))
+        return str(obj.due_at.date()) if obj.is_open else "-"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        own = [
+            path("<int:pk>/<str:step>/", view(self.step_view), name="privacy_subjectrequest_step"),
+        ]
+        return own + super().get_urls()
+
+    STEPS = {
+        "extend": (ExtendForm, gettext_lazy("Extend request %(reference)s")),
+        "complete": (CompleteForm, gettext_lazy("Complete request %(reference)s")),
+        "deny": (DenyForm, gettext_lazy("Deny request %(reference)s")),
+    }
+
+    def step_view(self, request, pk: int, step: str):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        item = SubjectRequest.objects.filter(pk=pk).first()
+        if item is None or step not in self.STEPS:
+            raise Http404
+        form_class, title = self.STEPS[step]
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if step == "extend":
+                    request_services.extend(request=item, actor=request.user, reason=data["reason"])
+                elif step == "complete":
+                    request_services.complete(
+                        request=item, actor=request.user, outcome=data["outcome"], note=data["note"]
+                    )
+                else:
+                    request_services.deny(request=item, actor=request.user, reason=data["reason"], text=data["text"])
+            except request_services.RequestError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, _("Request %(reference)s updated.") % {"reference": item.reference})
+                return HttpResponseRedirect(reverse("admin:privacy_subjectrequest_change", args=[item.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "item": item,
+            "form": form,
+            "title": title % {"reference": item.reference},
+        }
+        return TemplateResponse(
+            request, "admin/privacy/subjectrequest/step.html", context, status=400 if form.errors else 200
+        )
+
+    @admin.action(description=gettext_lazy("Start work on the selected verified requests"), permissions=["change"])
+    def start_work(self, request, queryset):
+        moved = 0
+        for item in queryset:
+            try:
+                request_services.start_work(request=item, actor=request.user)
+            except request_services.RequestError:
+                continue
+            moved += 1
+        self.message_user(request, _("%(count)d requests are now in progress.") % {"count": moved})
+        if moved < len(queryset):
+            self.message_user(request, _("Only verified requests can be started."), messages.WARNING)

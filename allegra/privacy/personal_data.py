@@ -104,3 +104,95 @@ personal_data_map.declare(
         ),
     ],
 )
+
+# The privacy centre's own records: data-subject requests are kept 24 months after they close, to show how each
+# was answered (R2, GDPR Art. 5(2)); erasing the person keeps them, detached, for that time.
+REQUEST_RECORD = {
+    "subject": "customer",
+    "uses": ["essential.legal_obligation"],
+    "legal_basis": LegalBasis.LEGAL_OBLIGATION,
+    "retention": Retention.SUBJECT_REQUESTS,
+    "erasure": Erasure.LEGAL_HOLD,
+}
+
+personal_data_map.declare(
+    "privacy.SubjectRequest",
+    subject_path="user",
+    technical_fields=[
+        "id",
+        "reference",
+        "public_id",
+        "state",
+        "channel",
+        "language",
+        "verification",
+        "verification_attempts",
+        "verified_at",
+        "paused_days",
+        "due_at",
+        "extended_at",
+        "extension_reason",
+        "closed_at",
+        "outcome",
+        "denial_reason",
+        "denial_text",
+        "result_note",
+    ],
+    fields=[
+        Field(
+            field="email",
+            category="user.contact.email",
+            clause="C1",
+            description_el="Η διεύθυνση email που δώσατε με το αίτημα, για να σας απαντήσουμε.",
+            description_en="The email address you gave with the request, to answer you.",
+            **REQUEST_RECORD,
+        ),
+        Field(
+            field="email_index",
+            category="user.unique_id.pseudonymous",
+            clause="C1",
+            description_el="Ένα κλειδωμένο αποτύπωμα (hash) της διεύθυνσης email, για να βρίσκουμε τα αιτήματά της.",
+            description_en="A keyed hash of the email address, to find its requests.",
+            **REQUEST_RECORD,
+        ),
+        Field(
+            field="name",
+            category="user.name",
+            clause="C1",
+            description_el="Το όνομα που δώσατε με το αίτημα.",
+            description_en="The name you gave with the request.",
+            **REQUEST_RECORD,
+        ),
+        Field(
+            field="kind",
+            category="user.privacy_preferences",
+            clause="C7",
+            description_el="Τι ζητήσατε (πρόσβαση, αντίγραφο, διόρθωση, διαγραφή, περιορισμό, διακοπή μάρκετινγκ).",
+            description_en="What you asked for (access, a copy, correction, deletion, restriction, no marketing).",
+            **REQUEST_RECORD,
+        ),
+        Field(
+            field="details",
+            category="user.content.private",
+            clause="C7",
+            description_el="Όσα γράψατε στο αίτημα (π.χ. τι να διορθωθεί).",
+            description_en="What you wrote in the request (for example what to correct).",
+            **REQUEST_RECORD,
+        ),
+        Field(
+            field="received_at",
+            category="user.privacy_preferences",
+            clause="C7",
+            description_el="Πότε λάβαμε το αίτημα.",
+            description_en="When we received the request.",
+            **REQUEST_RECORD,
+        ),
+    ],
+)
+
+personal_data_map.declare(
+    "privacy.RequestEvent",
+    subject_path="request__user",
+    # The steps hold states, times and who acted (staff, or the person); notes are written to hold no personal data.
+    technical_fields=["id", "request", "at", "from_state", "to_state", "actor", "actor_kind", "note"],
+)

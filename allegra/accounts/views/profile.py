@@ -53,6 +53,7 @@ ACCOUNT_NAV = [
     (EMAIL_CHANGE, gettext_lazy("Email")),
     (PASSWORD_CHANGE, gettext_lazy("Password")),
     (("accounts:privacy",), gettext_lazy("My privacy")),
+    (("privacy_requests:account-list",), gettext_lazy("Privacy requests")),
 ]
 
 

@@ -1,0 +1,111 @@
+"""The pages of data-subject requests: the public web form (anyone, guests included), the confirmation of the
+emailed link, and the account's own requests. Thin: `privacy.requests` does every write.
+
+Nothing here says whether an email address is known to the shop: the web form answers the same page for any
+address, and the link goes to the address given. The form is throttled per client network.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from allegra.accounts.throttling import client_ip
+from allegra.accounts.views.profile import account_page, render_account
+from allegra.cart.http import see_other
+from allegra.core.throttle import allow_from_network
+from allegra.privacy import requests as services
+from allegra.privacy.forms import AccountRequestForm, RequestForm
+from allegra.privacy.models.requests import SubjectRequest
+
+private = cache_control(private=True, no_store=True)
+# Asking again for the password (DESIGN: exports and deletion need it even in a signed-in session).
+NEEDS_PASSWORD = (SubjectRequest.Kind.COPY, SubjectRequest.Kind.ERASE)
+
+
+@private
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_form(request):
+    form = RequestForm(request.POST or None, initial={"email": getattr(request.user, "email", "")})
+    if request.method == "POST":
+        if not allow_from_network(
+            scope="privacy-request",
+            ip=client_ip(request),
+            limit=settings.PRIVACY_REQUEST_ATTEMPTS,
+            window_seconds=settings.PRIVACY_REQUEST_WINDOW_SECONDS,
+        ):
+            form.add_error(None, _("Too many requests from your network. Please try again in an hour."))
+            return render(request, "privacy/requests/form.html", {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                made = services.submit_request(
+                    kind=data["kind"],
+                    email=data["email"],
+                    name=data["name"],
+                    details=data["details"],
+                    order_number=data["order_number"],
+                    postcode=data["postcode"],
+                    channel=SubjectRequest.Channel.WEBFORM,
+                    language=get_language(),
+                    user=None,
+                )
+            except services.RequestError as error:
+                form.add_error(None, str(error))
+            else:
+                context = {"reference": made.reference, "verified": made.state == SubjectRequest.State.VERIFIED}
+                return render(request, "privacy/requests/sent.html", context)
+        return render(request, "privacy/requests/form.html", {"form": form}, status=400)
+    return render(request, "privacy/requests/form.html", {"form": form})
+
+
+@private
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request, token):
+    """GET shows a button, POST verifies: mail scanners that open links do not verify on the person's behalf."""
+    if request.method != "POST":
+        return render(request, "privacy/requests/verify.html", {"token": token})
+    try:
+        made = services.verify_by_link(token)
+    except services.InvalidVerificationLink:
+        return render(request, "privacy/requests/verify_invalid.html", status=404)
+    return render(request, "privacy/requests/verified.html", {"reference": made.reference})
+
+
+@account_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_requests(request):
+    form = AccountRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["kind"] in NEEDS_PASSWORD and not request.user.check_password(data["password"] or ""):
+            form.add_error("password", _("Your password is needed for this request, and it did not match."))
+        else:
+            try:
+                made = services.submit_request(
+                    kind=data["kind"],
+                    email=request.user.email,
+                    details=data["details"],
+                    channel=SubjectRequest.Channel.ACCOUNT,
+                    language=get_language(),
+                    user=request.user,
+                )
+            except services.RequestError as error:
+                form.add_error(None, str(error))
+            else:
+                received = _("Your request %(reference)s is received. We answer by email.")
+                messages.success(request, received % {"reference": made.reference})
+                return see_other(reverse("privacy_requests:account-list"))
+    requests = list(SubjectRequest.objects.filter(user=request.user).order_by("-received_at")[:50])
+    return render_account(
+        request,
+        "privacy/requests/account.html",
+        "privacy_requests:account-list",
+        {"form": form, "requests": requests},
+    )
