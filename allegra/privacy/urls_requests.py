@@ -10,4 +10,6 @@ urlpatterns = [
     path("", views.request_form, name="form"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("mine/", views.account_requests, name="account-list"),
+    path("figures/", views.metrics, name="metrics"),
+    path("figures/<int:year>.csv", views.metrics_csv, name="metrics-csv"),
 ]

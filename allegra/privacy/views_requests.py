@@ -7,8 +7,11 @@ address, and the link goes to the address given. The form is throttled per clien
 
 from __future__ import annotations
 
+import csv
+
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -20,6 +23,7 @@ from allegra.accounts.throttling import client_ip
 from allegra.accounts.views.profile import account_page, render_account
 from allegra.cart.http import see_other
 from allegra.core.throttle import allow_from_network
+from allegra.privacy import metrics as privacy_metrics
 from allegra.privacy import requests as services
 from allegra.privacy.forms import AccountRequestForm, RequestForm
 from allegra.privacy.models.requests import SubjectRequest
@@ -109,3 +113,31 @@ def account_requests(request):
         "privacy_requests:account-list",
         {"form": form, "requests": requests},
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def metrics(request):
+    """R5 and Q2: the figures of a year (the newest with requests, or ?year=), every year listed."""
+    years = privacy_metrics.years_with_requests()
+    year = _year_from(request.GET.get("year"), years)
+    rows = privacy_metrics.figures_for(year) if year is not None else []
+    context = {"years": years, "year": year, "rows": rows, "reasons": SubjectRequest.DenialReason.choices}
+    return render(request, "privacy/requests/metrics.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def metrics_csv(request, year: int):
+    if year not in privacy_metrics.years_with_requests():
+        raise Http404(_("No requests were received that year."))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="privacy-requests-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(privacy_metrics.CSV_HEADER)
+    writer.writerows(privacy_metrics.csv_rows(year))
+    return response
+
+
+def _year_from(raw: str | None, years: list[int]) -> int | None:
+    if raw and raw.isdigit() and int(raw) in years:
+        return int(raw)
+    return years[0] if years else None

@@ -35,6 +35,8 @@ class SubjectRequest(models.Model):
         ERASE = "erase", _("Delete my data")
         RESTRICT = "restrict", _("Restrict the processing of my data")
         OPT_OUT = "opt_out", _("Stop marketing and sharing")
+        # Q2: a complaint about how the shop handles personal data runs the same course (due date, outcome).
+        COMPLAINT = "complaint", _("A complaint about how you handle my data")
 
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
