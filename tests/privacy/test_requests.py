@@ -263,8 +263,8 @@ def test_staff_extend_with_a_reason_complete_in_part_with_a_note_and_deny_with_a
 
 def test_the_back_office_queue_shows_overdue_requests_first_and_is_the_privacy_officers(
     client,
-    make_staff,
-    smtp_server,  # noqa: F811
+    make_staff,  # noqa: F811 - the back office's fixture
+    smtp_server,
 ):
     late = verified_request()
     SubjectRequest.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(days=1))
