@@ -5,24 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0001_initial'),
+        ("privacy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SuppressionEntry',
+            name="SuppressionEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_hash', models.CharField(max_length=64, unique=True, verbose_name='email address (keyed hash)')),
-                ('reason', models.CharField(choices=[('erasure', "the person's data was erased"), ('objection', 'the person objected to marketing')], max_length=16, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='added')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email_hash", models.CharField(max_length=64, unique=True, verbose_name="email address (keyed hash)")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("erasure", "the person's data was erased"),
+                            ("objection", "the person objected to marketing"),
+                        ],
+                        max_length=16,
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="added"),
+                ),
             ],
             options={
-                'verbose_name': 'suppression list entry',
-                'verbose_name_plural': 'suppression list',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "suppression list entry",
+                "verbose_name_plural": "suppression list",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
