@@ -10,7 +10,6 @@ import uuid
 import pytest
 from django.apps import apps
 from django.core import mail
-from django.db import connection
 
 from allegra.accounts.models import Address, Profile, User
 from allegra.accounts.services.auth import sign_up
@@ -59,7 +58,7 @@ def _address(name: str, street: str, postcode: str, city: str) -> AddressInput:
     return AddressInput(recipient_name=name, street=street, number="7", city=city, postcode=postcode, country="GR")
 
 
-def _order(place, make_cart, variant, *, user, email, name, street, postcode, city, phone, card=FINGERPRINT):
+def _order(place, make_cart, variant, *, user, email, name, street, postcode, city, phone, card=FINGERPRINT):  # noqa: F811
     address = _address(name, street, postcode, city)
     placed = place(
         make_cart((variant, 1)),
