@@ -1,7 +1,7 @@
 """The consent app in the personal-data map: the ledgers (cookie choices, purpose consents) are proof of consent,
 kept 5 years after it ends."""
 
-from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
+from allegra.privacy.registry import Erasure, FoundBy, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
 
 # Keeping proof of a consent is the shop's own legal duty (GDPR Art. 7(1)), so the record outlives the account
@@ -87,6 +87,8 @@ PURPOSE_PROOF = {**PROOF, "subject": "customer", "clause": "C5"}
 personal_data_map.declare(
     "consent.PurposeConsentRecord",
     subject_path="user",
+    # Consents given with the address alone (a newsletter sign-up) are found by its blind index.
+    found_by=[FoundBy(field="email_index", blind_index_purpose="consent.email")],
     # `recorded_by` is the staff member's account (C7, accountability towards the shop): the employee's data,
     # not the customer's, so it is not shown back to the customer; the source says "recorded by our staff".
     technical_fields=["id", "source", "policy_version", "notice", "recorded_by"],

@@ -20,6 +20,8 @@ AUDIT = {
 personal_data_map.declare(
     "core.AuditEntry",
     subject_path="actor",
+    # Hash-chained and append-only: erasure leaves every entry as it is (see above).
+    immutable=True,
     technical_fields=["id", "created_at", "action", "fields", "previous_hash", "hash"],
     fields=[
         Field(

@@ -5,7 +5,7 @@ Neither model leads to an account (checkout hands over plain data; guests have n
 a person's export cannot list these rows, and they hold nothing that could be shown back anyway (hashes only).
 """
 
-from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
+from allegra.privacy.registry import Erasure, FoundBy, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
 
 # Clause C1 ("what we collect and why") rather than a clause of its own: the policy's map has C1 to C7 only, and
@@ -22,6 +22,16 @@ SCREENING = {
 personal_data_map.declare(
     "fraud.FraudSignal",
     subject_path=None,
+    # Erasure finds a person's signals (declines too) by their email address and their payments' cards, hashed.
+    found_by=[
+        FoundBy(field="value_hash", blind_index_purpose="fraud.email"),
+        FoundBy(
+            field="value_hash",
+            model="payments.Payment",
+            to_field="card_fingerprint",
+            blind_index_purpose="fraud.card",
+        ),
+    ],
     technical_fields=["id", "kind", "created_at"],
     fields=[
         Field(
@@ -41,6 +51,7 @@ personal_data_map.declare(
 personal_data_map.declare(
     "fraud.FraudAssessment",
     subject_path=None,
+    found_by=[FoundBy(field="order_reference", model="orders.Order", to_field="number")],
     technical_fields=["id", "created_at"],
     fields=[
         Field(

@@ -5,7 +5,7 @@ ORDER_RECORDS) and, when a person is erased, kept detached from the account (the
 pseudonymised, not deleted) until then (LEGAL_HOLD).
 """
 
-from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
+from allegra.privacy.registry import Erasure, FoundBy, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
 
 ORDER = {
@@ -20,6 +20,8 @@ HISTORY = {**ORDER, "clause": "C3", "uses": ["essential.service", "essential.leg
 personal_data_map.declare(
     "orders.Order",
     subject_path="user",
+    # A guest order placed with the account's address is the same person's (erasure finds it by the address).
+    found_by=[FoundBy(field="email", email=True)],
     technical_fields=[
         "id",
         "number",

@@ -1,6 +1,6 @@
 """The payments app's entries in the personal-data map (C4) and the payment provider as a processor (S1)."""
 
-from allegra.privacy.registry import Erasure, LegalBasis, Processor, Retention, personal_data_map
+from allegra.privacy.registry import Erasure, FoundBy, LegalBasis, Processor, Pseudonym, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
 
 personal_data_map.register_processor(
@@ -30,6 +30,7 @@ CARD = {
 personal_data_map.declare(
     "payments.Payment",
     subject_path=None,
+    found_by=[FoundBy(field="payable", model="orders.Order", to_field="number")],
     technical_fields=[
         "id",
         "public_id",
@@ -77,6 +78,8 @@ personal_data_map.declare(
             "ίδια κάρτα, ίδιο αποτύπωμα, για τον έλεγχο απάτης· από αυτό δεν προκύπτει ο αριθμός της κάρτας.",
             description_en="The provider's fingerprint of the card (a hash under its own key): the same card gives the "
             "same fingerprint, for fraud checks; the card number cannot be worked out from it.",
+            # Kept with the payment, it would still recognise the same card on a later order: blanked on erasure.
+            pseudonymise=Pseudonym.BLANK,
             **CARD,
         ),
         Field(

@@ -111,7 +111,8 @@ def _stale_declarations(data_map: PersonalDataMap, by_label: dict) -> list:
                 _error(f"The personal-data map declares {label}, which no longer exists.", obj=label, code="E002")
             )
             continue
-        for name in [*entry.technical_fields, *(item.field for item in entry.fields)]:
+        found_by = [name for way in entry.found_by for name in (way.field, *(field for field, _ in way.where))]
+        for name in [*entry.technical_fields, *(item.field for item in entry.fields), *found_by]:
             try:
                 model._meta.get_field(name)
             except FieldDoesNotExist:

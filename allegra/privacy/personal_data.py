@@ -196,3 +196,26 @@ personal_data_map.declare(
     # The steps hold states, times and who acted (staff, or the person); notes are written to hold no personal data.
     technical_fields=["id", "request", "at", "from_state", "to_state", "actor", "actor_kind", "note"],
 )
+# The privacy centre's own data: the suppression list holds a keyed hash of an erased person's address, so that
+# marketing never reaches it again (R3); nothing else about them.
+personal_data_map.declare(
+    "privacy.SuppressionEntry",
+    subject_path=None,
+    technical_fields=["id", "reason", "created_at"],
+    fields=[
+        Field(
+            field="email_hash",
+            category="user.unique_id.pseudonymous",
+            subject="customer",
+            uses=["marketing.communications.email"],
+            clause="C5",
+            legal_basis=LegalBasis.LEGITIMATE_INTERESTS,
+            retention=Retention.SUPPRESSION_LIST,
+            erasure=Erasure.LEGAL_HOLD,
+            description_el="Ένας κατακερματισμός με κλειδί της διεύθυνσης email σας, όχι η ίδια η διεύθυνση, "
+            "ώστε να μη σας στείλουμε ποτέ ξανά διαφημιστικά μηνύματα μετά τη διαγραφή σας.",
+            description_en="A keyed hash of your email address, not the address itself, so that we never send "
+            "you marketing again after your data is erased.",
+        ),
+    ],
+)

@@ -104,6 +104,20 @@ class Erasure(StrEnum):
         }[self]
 
 
+class Pseudonym(StrEnum):
+    """How erasure replaces a field it keeps (LEGAL_HOLD) or anonymises (ANONYMISE).
+
+    AUTO decides by the field's data category (allegra.privacy.erasure.pseudonym_rule): names, contact details,
+    addresses and IP addresses are blanked, identifiers are replaced by a pseudonym, the rest (amounts, dates,
+    what was bought) is kept. The other values override that for one field.
+    """
+
+    AUTO = "auto"
+    KEEP = "keep"  # the value itself says nothing about who the person is once the row is detached
+    BLANK = "blank"  # emptied (a pseudonym where the column must hold a value)
+    PSEUDONYM = "pseudonym"  # replaced by "erased-<random>" (the same one for every row of one erasure)
+
+
 class Retention(StrEnum):
     """The rows of POLICY-SPEC's retention table (R2); their durations are in RETENTION_RULES."""
 
@@ -256,6 +270,8 @@ class PersonalDataField:
     processors: tuple[str, ...] = ()
     # A secret (a password hash, a 2FA key) is declared like any field but its value is never shown back.
     secret: bool = False
+    # What erasure puts in the field when it keeps the row (LEGAL_HOLD or ANONYMISE); see Pseudonym.
+    pseudonymise: Pseudonym = Pseudonym.AUTO
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "uses", _as_tuple(self.uses))
@@ -273,7 +289,12 @@ class PersonalDataField:
             raise DeclarationError(f"{where}: {self.subject!r} is not a fideslang data subject")
         if self.clause not in POLICY_CLAUSES:
             raise DeclarationError(f"{where}: {self.clause!r} is not a clause C1 to C7 of the policy")
-        for name, enum in (("legal_basis", LegalBasis), ("retention", Retention), ("erasure", Erasure)):
+        for name, enum in (
+            ("legal_basis", LegalBasis),
+            ("retention", Retention),
+            ("erasure", Erasure),
+            ("pseudonymise", Pseudonym),
+        ):
             try:
                 object.__setattr__(self, name, enum(getattr(self, name)))
             except ValueError:
@@ -291,6 +312,33 @@ class PersonalDataField:
 
 
 @dataclass(frozen=True)
+class FoundBy:
+    """Another way erasure finds a person's rows of a model, besides its `subject_path` to the account.
+
+    * `email=True`: `field` holds the person's email address (a guest order placed with the same address);
+    * `blind_index_purpose`: `field` holds `blind_index(value, purpose=...)` of the email address (a consent given
+      with the address alone), or, with `model`, of the values below;
+    * `model` and `to_field`: `field` holds the `to_field` value of rows of that declared model already found for
+      the person (a payment's `payable` is an order's `number`).
+    `where` narrows the rows further, as (field, value) pairs (a fraud signal of kind "email").
+    """
+
+    field: str
+    email: bool = False
+    blind_index_purpose: str = ""
+    model: str = ""
+    to_field: str = ""
+    where: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "where", tuple(tuple(pair) for pair in self.where))
+        if bool(self.model) != bool(self.to_field):
+            raise DeclarationError(f"FoundBy({self.field!r}): `model` and `to_field` go together")
+        if not (self.email or self.blind_index_purpose or self.model):
+            raise DeclarationError(f"FoundBy({self.field!r}): say what the field holds (email, a blind index, a link)")
+
+
+@dataclass(frozen=True)
 class PersonalDataModel:
     """A model in the map: how its rows lead to a person, its technical fields, its personal-data fields.
 
@@ -303,6 +351,9 @@ class PersonalDataModel:
     subject_path: str | None
     technical_fields: tuple[str, ...] = ()
     fields: tuple[PersonalDataField, ...] = ()
+    found_by: tuple[FoundBy, ...] = ()
+    # Rows erasure must leave exactly as they are (a hash-chained, append-only log): reported as kept.
+    immutable: bool = False
 
     @property
     def link_field(self) -> str | None:
@@ -331,6 +382,8 @@ class PersonalDataMap:
         subject_path: str | None,
         technical_fields=(),
         fields=(),
+        found_by=(),
+        immutable: bool = False,
     ) -> PersonalDataModel:
         """Adds a model and its fields to the map; declaring the same model twice is a mistake."""
         if model in self.models:
@@ -348,6 +401,8 @@ class PersonalDataMap:
             subject_path=subject_path,
             technical_fields=_as_tuple(technical_fields),
             fields=tuple(declared),
+            found_by=tuple(found_by),
+            immutable=immutable,
         )
         self.models[model] = entry
         return entry
@@ -368,7 +423,14 @@ class PersonalDataMap:
         content = json.dumps(
             {
                 "models": [
-                    [entry.model, entry.subject_path, entry.technical_fields, [repr(f) for f in entry.fields]]
+                    [
+                        entry.model,
+                        entry.subject_path,
+                        entry.technical_fields,
+                        [repr(f) for f in entry.fields],
+                        [repr(f) for f in entry.found_by],
+                        entry.immutable,
+                    ]
                     for entry in self.models.values()
                 ],
                 "processors": [repr(p) for p in self.processors.values()],

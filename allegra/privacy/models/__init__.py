@@ -3,5 +3,6 @@
 
 from allegra.privacy.models.records import RecordsOfProcessing
 from allegra.privacy.models.requests import RequestEvent, SubjectRequest
+from allegra.privacy.models.suppression import SuppressionEntry
 
-__all__ = ["RecordsOfProcessing", "RequestEvent", "SubjectRequest"]
+__all__ = ["RecordsOfProcessing", "RequestEvent", "SubjectRequest", "SuppressionEntry"]
