@@ -1,4 +1,5 @@
-"""Entries in the personal-data map for installed third-party apps whose models belong to a person.
+"""Entries in the personal-data map for the privacy app's own models, and for installed third-party apps whose
+models belong to a person.
 
 Django's admin log and django-otp's devices hang off the user model; their apps ship no personal_data module,
 so the privacy app declares them here. They concern staff (two-factor devices, back-office actions).
@@ -101,6 +102,43 @@ personal_data_map.declare(
             description_el="Ένας κωδικός ανάκτησης για τη σύνδεση δύο παραγόντων.",
             description_en="A recovery code for two-factor login.",
             **STAFF_SECURITY,
+        ),
+    ],
+)
+
+personal_data_map.declare(
+    "privacy.DataCopy",
+    subject_path="user",
+    technical_fields=[
+        "id",
+        "public_id",
+        "request_reference",
+        "status",
+        "progress",
+        "language",
+        "size",
+        "created_at",
+        "ready_at",
+        "expires_at",
+        "downloaded_at",
+    ],
+    fields=[
+        Field(
+            field="content",
+            # Everything the shop holds on the person, so the widest category of all.
+            category="user",
+            uses=["essential.service"],
+            subject="customer",
+            clause="C2",
+            # Answering the rights of access and portability (GDPR Art. 15(3), 20) is a legal duty.
+            legal_basis=LegalBasis.LEGAL_OBLIGATION,
+            retention=Retention.DATA_COPIES,
+            erasure=Erasure.DELETE,
+            # The ZIP is fetched from its own page; shown inline (on "my data", in the next copy) it would be
+            # a wall of base64, so it is listed as held but never shown back.
+            secret=True,
+            description_el="Το αρχείο ZIP με αντίγραφο των δεδομένων σας που ζητήσατε, κρυπτογραφημένο.",
+            description_en="The ZIP file with a copy of your data that you asked for, encrypted.",
         ),
     ],
 )

@@ -1,6 +1,7 @@
 """The privacy app's models, one module per part of the privacy centre (DESIGN.md: a `models/` package once
 `models.py` grows). Each module's models are imported here so Django finds them."""
 
+from allegra.privacy.models.data_copy import DataCopy
 from allegra.privacy.models.records import RecordsOfProcessing
 
-__all__ = ["RecordsOfProcessing"]
+__all__ = ["DataCopy", "RecordsOfProcessing"]
