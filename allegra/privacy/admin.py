@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from allegra.core.admin import ReadOnlyAdminMixin
 from allegra.privacy import exports, selectors, vocabulary
-from allegra.privacy.models import RecordsOfProcessing
+from allegra.privacy.models import DataCopy, RecordsOfProcessing
 
 PERMISSION = "privacy.view_records_of_processing"
 
@@ -52,3 +53,36 @@ class RecordsOfProcessingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="records-of-processing.{fmt}"'
         return response
+
+
+@admin.register(DataCopy)
+class DataCopyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Copies people made of their data (R3.copy): status and dates for the Privacy officer, never the content.
+
+    The ZIP column is neither shown nor loaded; the account appears by its random public id only."""
+
+    list_display = ("public_id", "status", "progress", "created_at", "ready_at", "expires_at", "downloaded_at")
+    list_filter = ("status",)
+    search_fields = ("request_reference",)
+    fields = (
+        "public_id",
+        "account",
+        "request_reference",
+        "status",
+        "progress",
+        "size",
+        "language",
+        "created_at",
+        "ready_at",
+        "expires_at",
+        "downloaded_at",
+    )
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content").select_related("user")
+
+    @admin.display(description=_("account"))
+    def account(self, obj) -> str:
+        return str(obj.user.public_id) if obj.user_id else "—"
