@@ -23,6 +23,7 @@ import zipfile
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -122,7 +123,7 @@ def start_data_copy(*, user, request_reference: str = "", language: str | None =
     language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:8]
     with transaction.atomic():
         # Locking the account row serialises two clicks of the same person: one copy in progress at most.
-        type(user)._default_manager.select_for_update().filter(pk=user.pk).first()
+        get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
         running = (
             DataCopy.objects.defer("content")
             .filter(user=user, status__in=[DataCopy.Status.QUEUED, DataCopy.Status.BUILDING])

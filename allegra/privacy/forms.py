@@ -24,7 +24,7 @@ class DataCopyForm(PasswordConfirmedForm):
     def clean(self):
         cleaned = super().clean()
         # The code is checked only after a right password: a wrong one must not use up a recovery code.
-        if self.needs_code and "password" in cleaned and "code" in cleaned:
-            if two_factor.verify_code(self.user, cleaned["code"]) is None:
-                self.add_error("code", _("That code is not right."))
+        checkable = self.needs_code and "password" in cleaned and "code" in cleaned
+        if checkable and two_factor.verify_code(self.user, cleaned["code"]) is None:
+            self.add_error("code", _("That code is not right."))
         return cleaned
