@@ -23,6 +23,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("account/consent/", include("allegra.consent.urls_account")),
     path("account/orders/", include("allegra.orders.urls_account")),
+    path("account/privacy/", include("allegra.privacy.urls_account")),
     path("account/", include("allegra.accounts.urls")),
     path("cookies/", include("allegra.consent.urls")),
     path("wishlist/", include("allegra.wishlist.urls")),

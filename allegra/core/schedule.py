@@ -63,6 +63,12 @@ JOBS: tuple[Job, ...] = (
         timedelta(days=1),
         "orders and invoices deleted 5 years after the end of their fiscal year, unless under a legal hold",
     ),
+    Job(
+        "data-copies-purge",
+        "allegra.privacy.data_copy.purge_expired_data_copies",
+        timedelta(hours=1),
+        "copies of a person's data deleted 7 days after they were ready",
+    ),
 )
 
 

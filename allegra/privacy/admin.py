@@ -16,7 +16,7 @@ from allegra.core.audit import record_access
 from allegra.privacy import exports, selectors, vocabulary
 from allegra.privacy import requests as request_services
 from allegra.privacy.forms import CompleteForm, DenyForm, ExtendForm
-from allegra.privacy.models import RecordsOfProcessing, RequestEvent, SubjectRequest
+from allegra.privacy.models import DataCopy, RecordsOfProcessing, RequestEvent, SubjectRequest
 
 PERMISSION = "privacy.view_records_of_processing"
 
@@ -198,3 +198,36 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         self.message_user(request, _("%(count)d requests are now in progress.") % {"count": moved})
         if moved < len(queryset):
             self.message_user(request, _("Only verified requests can be started."), messages.WARNING)
+
+
+@admin.register(DataCopy)
+class DataCopyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Copies people made of their data (R3.copy): status and dates for the Privacy officer, never the content.
+
+    The ZIP column is neither shown nor loaded; the account appears by its random public id only."""
+
+    list_display = ("public_id", "status", "progress", "created_at", "ready_at", "expires_at", "downloaded_at")
+    list_filter = ("status",)
+    search_fields = ("request_reference",)
+    fields = (
+        "public_id",
+        "account",
+        "request_reference",
+        "status",
+        "progress",
+        "size",
+        "language",
+        "created_at",
+        "ready_at",
+        "expires_at",
+        "downloaded_at",
+    )
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content").select_related("user")
+
+    @admin.display(description=gettext_lazy("account"))
+    def account(self, obj) -> str:
+        return str(obj.user.public_id) if obj.user_id else "—"

@@ -1,4 +1,5 @@
-"""Entries in the personal-data map for installed third-party apps whose models belong to a person.
+"""Entries in the personal-data map for the privacy app's own models, and for installed third-party apps whose
+models belong to a person.
 
 Django's admin log and django-otp's devices hang off the user model; their apps ship no personal_data module,
 so the privacy app declares them here. They concern staff (two-factor devices, back-office actions).
@@ -196,6 +197,7 @@ personal_data_map.declare(
     # The steps hold states, times and who acted (staff, or the person); notes are written to hold no personal data.
     technical_fields=["id", "request", "at", "from_state", "to_state", "actor", "actor_kind", "note"],
 )
+
 # The privacy centre's own data: the suppression list holds a keyed hash of an erased person's address, so that
 # marketing never reaches it again (R3); nothing else about them.
 personal_data_map.declare(
@@ -216,6 +218,43 @@ personal_data_map.declare(
             "ώστε να μη σας στείλουμε ποτέ ξανά διαφημιστικά μηνύματα μετά τη διαγραφή σας.",
             description_en="A keyed hash of your email address, not the address itself, so that we never send "
             "you marketing again after your data is erased.",
+        ),
+    ],
+)
+
+personal_data_map.declare(
+    "privacy.DataCopy",
+    subject_path="user",
+    technical_fields=[
+        "id",
+        "public_id",
+        "request_reference",
+        "status",
+        "progress",
+        "language",
+        "size",
+        "created_at",
+        "ready_at",
+        "expires_at",
+        "downloaded_at",
+    ],
+    fields=[
+        Field(
+            field="content",
+            # Everything the shop holds on the person, so the widest category of all.
+            category="user",
+            uses=["essential.service"],
+            subject="customer",
+            clause="C2",
+            # Answering the rights of access and portability (GDPR Art. 15(3), 20) is a legal duty.
+            legal_basis=LegalBasis.LEGAL_OBLIGATION,
+            retention=Retention.DATA_COPIES,
+            erasure=Erasure.DELETE,
+            # The ZIP is fetched from its own page; shown inline (on "my data", in the next copy) it would be
+            # a wall of base64, so it is listed as held but never shown back.
+            secret=True,
+            description_el="Το αρχείο ZIP με αντίγραφο των δεδομένων σας που ζητήσατε, κρυπτογραφημένο.",
+            description_en="The ZIP file with a copy of your data that you asked for, encrypted.",
         ),
     ],
 )

@@ -134,6 +134,7 @@ class Retention(StrEnum):
     SUBJECT_REQUESTS = "subject_requests"
     FRAUD_SIGNALS = "fraud_signals"
     SUPPRESSION_LIST = "suppression_list"
+    DATA_COPIES = "data_copies"
 
     @property
     def rule(self) -> RetentionRule:
@@ -222,6 +223,12 @@ RETENTION_RULES: dict[Retention, RetentionRule] = {
     Retention.FRAUD_SIGNALS: RetentionRule(years=2, starts="collected", kept=_("2 years"), then=_("deleted")),
     Retention.SUPPRESSION_LIST: RetentionRule(
         indefinite=True, starts="collected", kept=_("indefinitely, as a keyed hash only"), then=_("kept")
+    ),
+    # A person's downloadable copy of their data (R3.copy): none of the table's rows fits a file that exists
+    # only to be fetched, and keeping it as long as the request's records (24 months) would keep a second
+    # copy of everything for no purpose.
+    Retention.DATA_COPIES: RetentionRule(
+        days=7, starts="copy_ready", kept=_("7 days after the copy is ready"), then=_("deleted")
     ),
 }
 

@@ -33,6 +33,7 @@ CATEGORY_NAMES = {
     "user.behavior.purchase_history": _("Purchase history"),
     "user.device.ip_address": _("IP address"),
     "system.operations": _("Back-office activity"),
+    "user": _("Copies of your data you downloaded"),
 }
 
 USE_NAMES = {

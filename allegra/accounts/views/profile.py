@@ -249,5 +249,6 @@ def privacy(request):
             "purpose_withdraw_notice": PURPOSE_WITHDRAW_NOTICE,
             "what_we_collect_url": url_or_none("privacy:what-we-collect"),
             "delete_account_url": url_or_none(*ACCOUNT_DELETE),
+            "data_copy_url": url_or_none("privacy_account:copy-start"),
         },
     )

@@ -1,8 +1,9 @@
 """The privacy app's models, one module per part of the privacy centre (DESIGN.md: a `models/` package once
 `models.py` grows). Each module's models are imported here so Django finds them."""
 
+from allegra.privacy.models.data_copy import DataCopy
 from allegra.privacy.models.records import RecordsOfProcessing
 from allegra.privacy.models.requests import RequestEvent, SubjectRequest
 from allegra.privacy.models.suppression import SuppressionEntry
 
-__all__ = ["RecordsOfProcessing", "RequestEvent", "SubjectRequest", "SuppressionEntry"]
+__all__ = ["DataCopy", "RecordsOfProcessing", "RequestEvent", "SubjectRequest", "SuppressionEntry"]
