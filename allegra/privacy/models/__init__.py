@@ -2,5 +2,6 @@
 `models.py` grows). Each module's models are imported here so Django finds them."""
 
 from allegra.privacy.models.records import RecordsOfProcessing
+from allegra.privacy.models.restriction import ProcessingRestriction
 
-__all__ = ["RecordsOfProcessing"]
+__all__ = ["ProcessingRestriction", "RecordsOfProcessing"]
