@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from allegra.consent.models import Category, ConsentRecord, PurposeConsentRecord
 from allegra.consent.purposes import PurposeConsentError, email_index_of, get_purpose
+from allegra.privacy.restriction import is_restricted
 
 
 def history_for(*, user) -> list[ConsentRecord]:
@@ -55,8 +56,16 @@ def _purpose_records_of(*, user=None, email: str | None = None):
 
 
 def purpose_granted(*, purpose: str, user=None, email: str | None = None) -> bool:
-    """Whether the person's latest record for `purpose` grants it (one query). No record means no consent."""
-    get_purpose(purpose)
+    """Whether the person's latest record for `purpose` grants it (one query). No record means no consent.
+
+    A person who restricted the processing of their data (R3.restrict) counts as not consenting to any marketing
+    purpose (newsletter, personalisation) while the restriction holds; their records stay as they were, so
+    lifting it restores their choices (one more query, remembered for the request for an account).
+    """
+    if get_purpose(purpose).marketing and is_restricted(
+        user=user if user is not None and user.is_authenticated else None, email=email
+    ):
+        return False
     latest = _purpose_records_of(user=user, email=email).filter(purpose=purpose).order_by("-recorded_at", "-id")
     latest = latest.values_list("granted", flat=True).first()
     return bool(latest)
