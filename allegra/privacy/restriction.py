@@ -81,6 +81,16 @@ def _forget(user) -> None:
         delattr(user, _CACHE_ATTRIBUTE)
 
 
+def active_restrictions_of(*, user=None, email: str | None = None):
+    """The person's restrictions in force, as a queryset (for a caller that folds the check into its own query
+    with `Exists`, as `consent.selectors.purpose_granted` does); none for no person."""
+    user = _account(user)
+    email = (email or "").strip() or None
+    if user is None and email is None:
+        return ProcessingRestriction.objects.none()
+    return ProcessingRestriction.objects.active().filter(_person_filter(user, _indexes(user, email)))
+
+
 def is_restricted(*, user=None, email: str | None = None) -> bool:
     """Whether the person (an account, an email address, or both) has restricted the processing of their data.
 
