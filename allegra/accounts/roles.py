@@ -84,6 +84,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         # The personal-data map, records of processing and privacy requests live in the privacy app.
         "privacy.view_*",
         "privacy.change_*",
+        # Sets a restriction of processing for a person who asked by email or the webform (R3.restrict).
+        "privacy.add_processingrestriction",
         # Identifies whose data a request concerns; no change rights on accounts.
         "accounts.view_user",
         # Reads the consent ledger and the notices shown (proof of consent); the ledger is append-only.

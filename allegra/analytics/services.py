@@ -34,6 +34,7 @@ from allegra.catalog.models import Product
 from allegra.catalog.search import normalize
 from allegra.core import encryption
 from allegra.core.network import truncate_ip
+from allegra.privacy.restriction import is_restricted
 
 # A shopper may paste a phone, card or order number into the search box. Long digit runs are never product
 # words, so they are blanked before anything is stored.
@@ -210,11 +211,23 @@ def visitor_for(request) -> uuid.UUID:
     return visitor
 
 
+def restricted_visitor(request) -> bool:
+    """True when the signed-in customer has restricted the processing of their data (R3.restrict): nothing about
+    them is recorded, whatever their cookie consent says. One query, remembered for the request."""
+    restricted = getattr(request, "analytics_restricted", None)
+    if restricted is None:
+        user = getattr(request, "user", None)
+        restricted = bool(user is not None and user.is_authenticated and is_restricted(user=user))
+        request.analytics_restricted = restricted
+    return restricted
+
+
 def remember_visitor(*, request, response) -> None:
     """Sets the performance cookie when this request minted the visitor id, and deletes it when the visitor
-    does not (or no longer) allow performance cookies: withdrawing consent removes the id too (K2)."""
+    does not (or no longer) allow performance cookies: withdrawing consent removes the id too (K2). A customer
+    who restricted processing (R3.restrict, found by this request's own recording) loses the id as well."""
     name = settings.ANALYTICS_VISITOR_COOKIE_NAME
-    if not request.consent.performance:
+    if not request.consent.performance or getattr(request, "analytics_restricted", False):
         if name in request.COOKIES:
             response.delete_cookie(name, path="/", samesite="Lax")
         return
@@ -299,11 +312,12 @@ def record_events(*, request, payload: dict) -> int:
     """Records a browser's batch of events (POST /a/events); returns how many were stored.
 
     The batch is validated whole first: any bad event refuses it all (EventBatchError) and nothing is stored.
-    A valid batch is stored only with performance consent; otherwise nothing is, and 0 is returned.
+    A valid batch is stored only with performance consent, and never for a signed-in customer who restricted
+    processing (R3.restrict); otherwise nothing is, and 0 is returned.
     All events go in one INSERT whatever their number.
     """
     events = validate_batch(payload)
-    if not request.consent.performance:
+    if not request.consent.performance or restricted_visitor(request):
         return 0
     shared = _request_facts(request)
     languages = _accept_languages(request)
@@ -404,14 +418,15 @@ def record_page_pixel(*, request, kind: str, path: str) -> bool:
 
 
 def record_server_event(*, request, kind: str, product=None, value=None) -> Event | None:
-    """Records an add to cart or a purchase seen by the server, only with performance consent; else None.
+    """Records an add to cart or a purchase seen by the server, only with performance consent and never for a
+    signed-in customer who restricted processing (R3.restrict); else None.
 
     `product` is a catalog Product or its id, `value` the amount in euros. A caller that wants the visitor
     id kept should pass its response to `remember_visitor` (a first-time id is minted here otherwise).
     """
     if kind not in SERVER_KINDS:
         raise ValueError(f"record_server_event records {sorted(SERVER_KINDS)}, not {kind!r}")
-    if not getattr(request, "consent", None) or not request.consent.performance:
+    if not getattr(request, "consent", None) or not request.consent.performance or restricted_visitor(request):
         return None
     path = generalise_path(request.path)
     return Event.objects.create(
@@ -427,7 +442,7 @@ def record_server_event(*, request, kind: str, product=None, value=None) -> Even
 
 def email_pixel_url(*, user, campaign: str) -> str | None:
     """The open-tracking pixel for a marketing email to `user`, or None when the account does not allow
-    performance cookies: then the email carries no pixel at all (K2).
+    performance cookies or has restricted processing (R3.restrict): then the email carries no pixel at all (K2).
 
     The token is signed, and the account inside it is sealed by the shop's field encryption: the address of
     the image tells nobody who received it (no email address, no readable account id).
@@ -438,6 +453,8 @@ def email_pixel_url(*, user, campaign: str) -> str | None:
     if not _CAMPAIGN.match(campaign or ""):
         raise ValueError("campaign must be a short slug: lower-case letters, digits, - and _")
     if user is None or not user.pk or not account_allows(user=user, category=Category.PERFORMANCE):
+        return None
+    if is_restricted(user=user):
         return None
     sealed = encryption.encrypt(str(user.pk), context=_EMAIL_PIXEL_CONTEXT)
     token = signing.dumps({"a": sealed, "c": campaign}, salt=EMAIL_PIXEL_SALT)
@@ -453,7 +470,8 @@ def _email_visitor(user_pk: int) -> uuid.UUID:
 
 def record_email_open(*, request, token: str) -> bool:
     """Records the opening of a marketing email (GET /a/m/<token>.gif) when the token is genuine and the
-    account still allows performance cookies now; True when stored."""
+    account still allows performance cookies now and has not restricted processing since (R3.restrict); True
+    when stored."""
     from allegra.consent.models import Category
     from allegra.consent.selectors import account_allows
 
@@ -466,7 +484,7 @@ def record_email_open(*, request, token: str) -> bool:
     if not isinstance(campaign, str) or not _CAMPAIGN.match(campaign):
         return False
     user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
-    if user is None or not account_allows(user=user, category=Category.PERFORMANCE):
+    if user is None or not account_allows(user=user, category=Category.PERFORMANCE) or is_restricted(user=user):
         return False
     device = describe(request.META.get("HTTP_USER_AGENT"))
     Event.objects.create(

@@ -20,7 +20,9 @@ its payment (C4).
    of an approved order a link to pay (`paylink`);
 6. records the buyer's marketing choice (soft opt-in, U2) with the exact sentence shown, guest or not: the box is
    offered when the contact details are collected for the sale, and a "no" must hold from then on. The choice
-   alone is no permission: whoever sends the similar-products emails also needs a paid order of that person;
+   alone is no permission: whoever sends the similar-products emails asks `consent.services.may_send_marketing`,
+   which also needs a paid order of that person and no restriction of processing (R3.restrict: a restricted
+   buyer's choice is recorded all the same, and grants nothing while the restriction holds);
 7. empties the cart.
 
 After the commit (`transaction.on_commit` would lose the payment object, so it runs after the atomic block) the

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from allegra.consent.models import Category, ConsentRecord, PurposeConsentRecord
 from allegra.consent.purposes import PurposeConsentError, email_index_of, get_purpose
+from allegra.privacy.restriction import active_restrictions_of
 
 
 def history_for(*, user) -> list[ConsentRecord]:
@@ -55,11 +56,19 @@ def _purpose_records_of(*, user=None, email: str | None = None):
 
 
 def purpose_granted(*, purpose: str, user=None, email: str | None = None) -> bool:
-    """Whether the person's latest record for `purpose` grants it (one query). No record means no consent."""
-    get_purpose(purpose)
+    """Whether the person's latest record for `purpose` grants it (one query). No record means no consent.
+
+    A person who restricted the processing of their data (R3.restrict) counts as not consenting to any marketing
+    purpose (newsletter, personalisation) while the restriction holds; their records stay as they were, so
+    lifting it restores their choices. The restriction is asked inside the same query.
+    """
     latest = _purpose_records_of(user=user, email=email).filter(purpose=purpose).order_by("-recorded_at", "-id")
-    latest = latest.values_list("granted", flat=True).first()
-    return bool(latest)
+    if get_purpose(purpose).marketing:
+        account = user if user is not None and user.is_authenticated else None
+        latest = latest.annotate(restricted=Exists(active_restrictions_of(user=account, email=email)))
+        answer = latest.values_list("granted", "restricted").first()
+        return bool(answer and answer[0] and not answer[1])
+    return bool(latest.values_list("granted", flat=True).first())
 
 
 def purpose_history_for(*, user) -> list[PurposeConsentRecord]:

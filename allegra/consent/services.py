@@ -23,6 +23,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -33,10 +34,12 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from allegra.consent.models import ConsentNotice, ConsentRecord, PurposeConsentRecord, PurposeSource, Source
-from allegra.consent.purposes import PurposeConsentError, email_index_of, get_purpose
+from allegra.consent.purposes import MARKETING_EMAIL, PurposeConsentError, email_index_of, get_purpose
+from allegra.consent.selectors import _purpose_records_of
 from allegra.consent.state import NO_CHOICE, ConsentState
 from allegra.core.encryption import blind_index
 from allegra.core.network import truncate_ip
+from allegra.privacy.restriction import is_restricted
 
 USER_AGENT_PURPOSE = "consent.user_agent"
 # A user agent longer than this is cut before hashing: real ones are a few hundred characters.
@@ -353,6 +356,56 @@ def record_purpose_consent(
         user_agent_hash=hash_user_agent(meta.get("HTTP_USER_AGENT")),
         recorded_by=recorded_by,
     )
+
+
+def may_send_marketing(*, user=None, email: str | None = None) -> bool:
+    """THE answer to "may we send marketing email to this person?" (U2, R3.restrict): every marketing send (a
+    newsletter, a campaign, a similar-products email) must ask it first, for the account or the address it
+    is about to write to. Yes only when all of these hold:
+
+    * the person has not restricted the processing of their data (`allegra.privacy.restriction`);
+    * their latest choice for `marketing_email` grants it (a withdrawal, by unsubscribe link or anywhere else,
+      is the latest word and wins; no record means no);
+    * a grant that came only from checkout's soft opt-in (the buyer left "no thanks" unticked) also needs a paid
+      order of that person: the soft opt-in covers existing customers only, and an order never paid makes
+      nobody a customer.
+
+    Reads only; two or three queries.
+    """
+    if user is not None and not user.is_authenticated:
+        user = None
+    email = (email or "").strip() or None
+    if user is None and email is None:
+        return False
+    if is_restricted(user=user, email=email):
+        return False
+    latest = (
+        _purpose_records_of(user=user, email=email)
+        .filter(purpose=MARKETING_EMAIL)
+        .order_by("-recorded_at", "-id")
+        .values_list("granted", "source")
+        .first()
+    )
+    if latest is None or not latest[0]:
+        return False
+    if latest[1] != PurposeSource.CHECKOUT:
+        return True
+    return _has_paid_order(user=user, email=email)
+
+
+# The order states of an order that was paid (whatever happened after). Orders are reached by name, not imported:
+# the consent app sits under the shop apps.
+PAID_ORDER_STATES = ("paid", "in_fulfilment", "shipped", "delivered", "partly_refunded")
+
+
+def _has_paid_order(*, user, email: str | None) -> bool:
+    order_model = apps.get_model("orders", "Order")
+    person = Q()
+    if user is not None:
+        person |= Q(user=user)
+    if email:
+        person |= Q(email__iexact=email)
+    return order_model.objects.filter(person, state__in=PAID_ORDER_STATES).exists()
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
-"""The privacy centre in the back office: the records of processing (GDPR Art. 30) and the queue of data-subject
-requests, for the Privacy officer."""
+"""The privacy centre in the back office, for the Privacy officer: the records of processing (GDPR Art. 30), the
+queue of data-subject requests, copies of data, and restrictions of processing (R3.restrict)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
@@ -13,10 +14,16 @@ from django.utils.translation import gettext_lazy
 
 from allegra.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from allegra.core.audit import record_access
-from allegra.privacy import exports, selectors, vocabulary
+from allegra.privacy import exports, restriction, selectors, vocabulary
 from allegra.privacy import requests as request_services
 from allegra.privacy.forms import CompleteForm, DenyForm, ExtendForm
-from allegra.privacy.models import DataCopy, RecordsOfProcessing, RequestEvent, SubjectRequest
+from allegra.privacy.models import (
+    DataCopy,
+    ProcessingRestriction,
+    RecordsOfProcessing,
+    RequestEvent,
+    SubjectRequest,
+)
 
 PERMISSION = "privacy.view_records_of_processing"
 
@@ -231,3 +238,82 @@ class DataCopyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("account"))
     def account(self, obj) -> str:
         return str(obj.user.public_id) if obj.user_id else "—"
+
+
+class RestrictionAdminForm(forms.ModelForm):
+    """Staff restrict processing for an account, or for an email address when the person has no account (the
+    address is kept only as its keyed hash)."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("email address (without an account)"),
+        required=False,
+        help_text=gettext_lazy("Only when the person has no account: stored as a keyed hash, never as the address."),
+    )
+
+    class Meta:
+        model = ProcessingRestriction
+        fields = ["user", "email", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("user") and not cleaned.get("email"):
+            raise forms.ValidationError(gettext_lazy("Choose an account or give an email address."))
+        if cleaned.get("user") and cleaned.get("email"):
+            raise forms.ValidationError(gettext_lazy("Choose an account or give an email address, not both."))
+        return cleaned
+
+
+@admin.register(ProcessingRestriction)
+class ProcessingRestrictionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The Privacy officer sets a restriction (the add form) and lifts one (the list's action); rows are never
+    edited or deleted: the history is the proof. Setting and lifting go through `allegra.privacy.restriction`,
+    which writes the audit log; opening or listing restrictions is audited like other personal data."""
+
+    form = RestrictionAdminForm
+    list_display = ["__str__", "account", "set_at", "set_by", "lifted_at", "lifted_by"]
+    list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["user"]
+    search_fields = ["user__public_id"]
+    actions = ["lift_selected"]
+    readonly_fields = ["user", "email_index", "reason", "set_at", "set_by", "lifted_at", "lifted_by"]
+
+    @admin.display(description=gettext_lazy("account"))
+    def account(self, obj) -> str:
+        return str(obj.user.public_id) if obj.user_id else gettext_lazy("email address only")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "set_by", "lifted_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ["user", "email", "reason"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:  # every field is read-only once set: nothing to save
+            return
+        try:
+            made = restriction.restrict(
+                user=form.cleaned_data.get("user"),
+                email=form.cleaned_data.get("email") or None,
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except restriction.RestrictionError as error:
+            raise PermissionDenied(str(error)) from None
+        obj.pk = made.pk
+        obj._state.adding = False
+        obj.__dict__.update({field.attname: getattr(made, field.attname) for field in made._meta.concrete_fields})
+
+    def save_related(self, request, form, formsets, change):
+        # The service wrote the audit entry already; no second "created in the back office" entry.
+        admin.ModelAdmin.save_related(self, request, form, formsets, change)
+
+    @admin.action(description=gettext_lazy("Lift the selected restrictions"), permissions=["change"])
+    def lift_selected(self, request, queryset):
+        lifted = sum(restriction.lift_restriction(restriction=item, by=request.user) for item in queryset)
+        self.message_user(request, gettext_lazy("Restrictions lifted: %(count)s.") % {"count": lifted})

@@ -258,3 +258,54 @@ personal_data_map.declare(
         ),
     ],
 )
+
+# Restriction of processing (R3.restrict): the person's own request, kept as proof that the shop honours it
+# (GDPR Art. 18(3): the person is told before a restriction is lifted) for 24 months after it is lifted, like
+# every data-subject request. `set_by` and `lifted_by` name who acted (the person or a staff member): the
+# accountability of the shop, shown in the audit log, not the customer's data.
+RESTRICTION = {
+    "subject": "customer",
+    "uses": ["essential.legal_obligation"],
+    "clause": "C5",
+    "legal_basis": LegalBasis.LEGAL_OBLIGATION,
+    "retention": Retention.SUBJECT_REQUESTS,
+    "erasure": Erasure.DELETE,
+}
+
+personal_data_map.declare(
+    "privacy.ProcessingRestriction",
+    subject_path="user",
+    technical_fields=["id", "set_by", "lifted_by"],
+    fields=[
+        Field(
+            field="email_index",
+            category="user.unique_id.pseudonymous",
+            description_el="Ένα κλειδωμένο αποτύπωμα (hash) της διεύθυνσης email σας, όχι η ίδια, για να ισχύει ο "
+            "περιορισμός και χωρίς λογαριασμό.",
+            description_en="A keyed hash of your email address, not the address itself, so that the restriction "
+            "holds without an account too.",
+            **RESTRICTION,
+        ),
+        Field(
+            field="reason",
+            category="user.privacy_preferences",
+            description_el="Γιατί ζητήσατε τον περιορισμό της επεξεργασίας των δεδομένων σας, αν μας το είπατε.",
+            description_en="Why you asked us to restrict the processing of your data, if you told us.",
+            **RESTRICTION,
+        ),
+        Field(
+            field="set_at",
+            category="user.privacy_preferences",
+            description_el="Πότε περιορίστηκε η επεξεργασία των δεδομένων σας.",
+            description_en="When the processing of your data was restricted.",
+            **RESTRICTION,
+        ),
+        Field(
+            field="lifted_at",
+            category="user.privacy_preferences",
+            description_el="Πότε άρθηκε ο περιορισμός.",
+            description_en="When the restriction was lifted.",
+            **RESTRICTION,
+        ),
+    ],
+)

@@ -250,7 +250,8 @@ def test_profile_page_rejects_other_methods(customer_client):
         ("accounts:profile", 4),  # session, user, profile, categories
         ("accounts:addresses", 4),  # session, user, addresses, categories
         ("accounts:address-add", 3),  # session, user, categories
-        ("accounts:privacy", 7),  # session, user, profile, address kinds, categories, cookie and purpose consents
+        ("accounts:privacy", 8),  # session, user, profile, address kinds, categories, cookie and purpose consents,
+        # the restriction of processing in force (R3.restrict)
     ],
 )
 def test_account_page_query_counts(customer, customer_client, django_assert_num_queries, name, queries):

@@ -242,7 +242,7 @@ def test_one_customer_never_sees_or_changes_anothers_choices(customer_client, ot
 
 # session, user, profile, address kinds, the header's categories, the cookie consent history and the purpose
 # consent history (one query each, however long they are).
-PRIVACY_QUERIES = 7
+PRIVACY_QUERIES = 8  # ... and the restriction of processing in force (R3.restrict)
 
 
 @pytest.mark.parametrize("choices", [0, 1, 12])

@@ -395,7 +395,7 @@ def test_one_customer_withdraws_only_their_own(customer_client, customer, other_
 
 
 # Session, user, profile, address kinds, the header's categories, the cookie history, the purpose history.
-PRIVACY_QUERIES = 7
+PRIVACY_QUERIES = 8  # ... and the restriction of processing in force (R3.restrict)
 
 
 @pytest.mark.parametrize("records", [0, 1, 15])

@@ -25,6 +25,8 @@ from allegra.consent import selectors as consent_selectors
 from allegra.consent.forms import PURPOSE_WITHDRAW_NOTICE, AccountConsentForm
 from allegra.consent.purposes import marketing_purposes
 from allegra.consent.state import NO_CHOICE
+from allegra.privacy.account_views import RestrictionForm
+from allegra.privacy.restriction import active_restriction
 
 # Pages of the sign-in side of the account (email, password, deletion) are built separately; each is looked up
 # under either spelling of its name and linked only once it exists.
@@ -250,5 +252,8 @@ def privacy(request):
             "what_we_collect_url": url_or_none("privacy:what-we-collect"),
             "delete_account_url": url_or_none(*ACCOUNT_DELETE),
             "data_copy_url": url_or_none("privacy_account:copy-start"),
+            # Restriction of processing (R3.restrict): the one in force, if any (one query).
+            "restriction": active_restriction(user=request.user),
+            "restriction_form": RestrictionForm(),
         },
     )

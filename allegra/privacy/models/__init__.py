@@ -4,6 +4,14 @@
 from allegra.privacy.models.data_copy import DataCopy
 from allegra.privacy.models.records import RecordsOfProcessing
 from allegra.privacy.models.requests import RequestEvent, SubjectRequest
+from allegra.privacy.models.restriction import ProcessingRestriction
 from allegra.privacy.models.suppression import SuppressionEntry
 
-__all__ = ["DataCopy", "RecordsOfProcessing", "RequestEvent", "SubjectRequest", "SuppressionEntry"]
+__all__ = [
+    "DataCopy",
+    "ProcessingRestriction",
+    "RecordsOfProcessing",
+    "RequestEvent",
+    "SubjectRequest",
+    "SuppressionEntry",
+]
