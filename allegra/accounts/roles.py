@@ -84,6 +84,10 @@ ROLES: dict[str, tuple[str, ...]] = {
         # The personal-data map, records of processing and privacy requests live in the privacy app.
         "privacy.view_*",
         "privacy.change_*",
+        # Keeps the registry of processors (S1) and the disclosure log (S2), records transfer inventories (S4).
+        "privacy.add_processoragreement",
+        "privacy.add_disclosure",
+        "privacy.add_transferinventory",
         # Identifies whose data a request concerns; no change rights on accounts.
         "accounts.view_user",
         # Reads the consent ledger and the notices shown (proof of consent); the ledger is append-only.

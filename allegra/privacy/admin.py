@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from allegra.core.admin import ReadOnlyAdminMixin
-from allegra.privacy import exports, selectors, vocabulary
+from allegra.privacy import admin_registry, exports, processors, selectors, vocabulary  # noqa: F401
 from allegra.privacy.models import RecordsOfProcessing
 
 PERMISSION = "privacy.view_records_of_processing"
@@ -36,7 +36,7 @@ class RecordsOfProcessingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": self.opts.verbose_name_plural.capitalize(),
             "opts": self.opts,
-            "records": selectors.records_of_processing(),
+            "records": selectors.records_of_processing(recipients=processors.recipients_by_key()),
             "security_measures": vocabulary.SECURITY_MEASURES,
         }
         return TemplateResponse(request, "admin/privacy/records_of_processing.html", context)

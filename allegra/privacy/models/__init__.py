@@ -1,6 +1,9 @@
 """The privacy app's models, one module per part of the privacy centre (DESIGN.md: a `models/` package once
 `models.py` grows). Each module's models are imported here so Django finds them."""
 
+from allegra.privacy.models.disclosures import Disclosure
+from allegra.privacy.models.processors import ProcessorAgreement
 from allegra.privacy.models.records import RecordsOfProcessing
+from allegra.privacy.models.transfers import TransferInventory
 
-__all__ = ["RecordsOfProcessing"]
+__all__ = ["Disclosure", "ProcessorAgreement", "RecordsOfProcessing", "TransferInventory"]
