@@ -86,6 +86,10 @@ ROLES: dict[str, tuple[str, ...]] = {
         "privacy.change_*",
         # Sets a restriction of processing for a person who asked by email or the webform (R3.restrict).
         "privacy.add_processingrestriction",
+        # Keeps the registry of processors (S1) and the disclosure log (S2), records transfer inventories (S4).
+        "privacy.add_processoragreement",
+        "privacy.add_disclosure",
+        "privacy.add_transferinventory",
         # Identifies whose data a request concerns; no change rights on accounts.
         "accounts.view_user",
         # Reads the consent ledger and the notices shown (proof of consent); the ledger is append-only.

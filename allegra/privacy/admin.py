@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from allegra.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from allegra.core.audit import record_access
-from allegra.privacy import exports, restriction, selectors, vocabulary
+from allegra.privacy import admin_registry, exports, processors, restriction, selectors, vocabulary  # noqa: F401
 from allegra.privacy import requests as request_services
 from allegra.privacy.forms import CompleteForm, DenyForm, ExtendForm
 from allegra.privacy.models import (
@@ -51,7 +51,7 @@ class RecordsOfProcessingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": self.opts.verbose_name_plural.capitalize(),
             "opts": self.opts,
-            "records": selectors.records_of_processing(),
+            "records": selectors.records_of_processing(recipients=processors.recipients_by_key()),
             "security_measures": vocabulary.SECURITY_MEASURES,
         }
         return TemplateResponse(request, "admin/privacy/records_of_processing.html", context)

@@ -10,7 +10,9 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from allegra.privacy import registry
         from allegra.privacy.checks import check_personal_data_map
+        from allegra.privacy.processors import check_processor_registry
 
         # Each app's personal_data module adds its declarations to the map, as admin.py modules do for admin.
         registry.autodiscover()
         checks.register(check_personal_data_map, "privacy")
+        checks.register(check_processor_registry, "privacy", checks.Tags.database)

@@ -309,3 +309,59 @@ personal_data_map.declare(
         ),
     ],
 )
+
+# The disclosure log (S2): what was given, about whom, to an authority or other requester under law. The
+# requester, the legal basis and the staff approver describe the disclosure, not the person: technical.
+DISCLOSED = {
+    "uses": ["third_party_sharing.legal_obligation"],
+    "subject": "customer",
+    "clause": "C1",
+    "legal_basis": LegalBasis.LEGAL_OBLIGATION,
+    # Proof that a disclosure was lawful outlives the account: detached from the person (SET_NULL), kept.
+    "retention": Retention.ORDER_RECORDS,
+    "erasure": Erasure.LEGAL_HOLD,
+}
+
+personal_data_map.declare(
+    "privacy.Disclosure",
+    subject_path="subject",
+    technical_fields=[
+        "id",
+        "requester",
+        "requester_reference",
+        "legal_basis",
+        "legal_basis_detail",
+        "requested_at",
+        "approved_by",
+        "approved_at",
+        "disclosed_at",
+        "created_at",
+    ],
+    fields=[
+        Field(
+            field="categories",
+            category="user",
+            description_el="Ποιες κατηγορίες δεδομένων σας δόθηκαν σε αρχή ή σε άλλον που τα ζήτησε βάσει νόμου.",
+            description_en="Which categories of your data were given to an authority or another requester under law.",
+            **DISCLOSED,
+        ),
+        Field(
+            field="data_description",
+            category="user",
+            description_el="Ποια δεδομένα σας δόθηκαν σε αρχή ή σε άλλον που τα ζήτησε βάσει νόμου.",
+            description_en="What data of yours was given to an authority or another requester under law.",
+            **DISCLOSED,
+        ),
+    ],
+)
+
+# A recorded business-transfer inventory (S4) holds counts and categories, nothing about a customer; it names
+# the staff member who recorded it, which is the only link to a person.
+personal_data_map.declare(
+    "privacy.TransferInventory",
+    subject_path="created_by",
+    technical_fields=["id", "created_at", "content"],
+)
+personal_data_map.declare_no_personal_data(
+    "privacy.ProcessorAgreement", reason="Agreements with companies: service, country, dates; no person."
+)

@@ -303,16 +303,24 @@ class ProcessingRecord:
         return {name: (list(value) if isinstance(value, tuple) else value) for name, value in self.__dict__.items()}
 
 
-def records_of_processing(*, data_map: PersonalDataMap | None = None) -> list[ProcessingRecord]:
-    """The records of processing activities, one per purpose (data use), from the map."""
+def records_of_processing(*, data_map: PersonalDataMap | None = None, recipients=None) -> list[ProcessingRecord]:
+    """The records of processing activities, one per purpose (data use), from the map.
+
+    `recipients` (processor key -> `processors.Recipient`, from the registry of processors) describes each
+    processor by its agreement; without it the map's own declarations are used.
+    """
     data_map = data_map or personal_data_map
+    if recipients is None:
+        from allegra.privacy.processors import recipient_from_map
+
+        recipients = {key: recipient_from_map(p, data_map) for key, p in data_map.processors.items()}
     by_use: dict[str, list[PersonalDataField]] = defaultdict(list)
     for declaration in data_map.fields:
         for use in declaration.uses:
             by_use[use].append(declaration)
     records = []
     for use, fields in sorted(by_use.items()):
-        processors = [data_map.processors[p] for f in fields for p in f.processors if p in data_map.processors]
+        shared = [recipients[p] for f in fields for p in f.processors if p in recipients]
         records.append(
             ProcessingRecord(
                 purpose=str(vocabulary.use_name(use)),
@@ -320,10 +328,8 @@ def records_of_processing(*, data_map: PersonalDataMap | None = None) -> list[Pr
                 legal_bases=_unique(f.legal_basis.label for f in fields),
                 subjects=_unique(vocabulary.subject_name(f.subject) for f in fields),
                 categories=_unique(vocabulary.category_name(f.category) for f in fields),
-                recipients=_unique(f"{p.name} ({p.purpose})" for p in processors),
-                transfers=_unique(
-                    f"{p.name}: {p.country}, {p.safeguards}" for p in processors if p.country not in vocabulary.EEA
-                ),
+                recipients=_unique(f"{r.service} ({r.purpose})" for r in shared),
+                transfers=_unique(f"{r.service}: {r.country_name}, {r.safeguards}" for r in shared if r.transfer),
                 retention=_unique(f"{vocabulary.category_name(f.category)}: {f.retention.rule.kept}" for f in fields),
             )
         )

@@ -22,6 +22,7 @@ def _export(fmt: str) -> str:
     return out.getvalue()
 
 
+@pytest.mark.django_db
 @pytest.mark.policy("R2")
 def test_the_yaml_manifest_is_valid_fideslang_and_carries_retention():
     manifest = yaml.safe_load(_export("yaml"))
@@ -44,6 +45,7 @@ def test_the_yaml_manifest_is_valid_fideslang_and_carries_retention():
     assert manifest["retention_rules"]["raw_analytics"]["period"] == "P13M"
 
 
+@pytest.mark.django_db
 def test_the_json_manifest_matches_the_yaml_one():
     assert json.loads(_export("json")) == yaml.safe_load(_export("yaml"))
 

@@ -11,10 +11,11 @@ from allegra.privacy.selectors import what_we_collect
 
 pytestmark = pytest.mark.django_db
 
-# The header's categories; nothing for the map, which lives in code.
-PAGE_QUERIES = 1
-# The page cache's generation asks for the catalogue version (the header shows the catalogue's categories).
-GENERATION_QUERIES = 1
+# The header's categories and the active processor agreements (S1); nothing for the map, which lives in code.
+PAGE_QUERIES = 2
+# The page cache's generation asks for the catalogue version (the header shows the catalogue's categories) and
+# the registry of processors' version (the page lists the processors).
+GENERATION_QUERIES = 2
 
 
 def test_the_url_is_under_each_language():

@@ -2,16 +2,22 @@
 `models.py` grows). Each module's models are imported here so Django finds them."""
 
 from allegra.privacy.models.data_copy import DataCopy
+from allegra.privacy.models.disclosures import Disclosure
+from allegra.privacy.models.processors import ProcessorAgreement
 from allegra.privacy.models.records import RecordsOfProcessing
 from allegra.privacy.models.requests import RequestEvent, SubjectRequest
 from allegra.privacy.models.restriction import ProcessingRestriction
 from allegra.privacy.models.suppression import SuppressionEntry
+from allegra.privacy.models.transfers import TransferInventory
 
 __all__ = [
     "DataCopy",
+    "Disclosure",
     "ProcessingRestriction",
+    "ProcessorAgreement",
     "RecordsOfProcessing",
     "RequestEvent",
     "SubjectRequest",
     "SuppressionEntry",
+    "TransferInventory",
 ]
