@@ -28,6 +28,7 @@ install-dev: $(VENV)/.dev-installed
 run: install var/dev-keys.env
 	@mkdir -p var
 	$(DEV_KEYS) DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	$(DEV_KEYS) DEBUG=1 $(PY) manage.py ensure_processors -v 0
 	$(DEV_KEYS) DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 PORT=$(PORT) scripts/run-dev
 
