@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from allegra.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from allegra.core.audit import record_access
-from allegra.privacy import admin_registry, exports, processors, restriction, selectors, vocabulary  # noqa: F401
+from allegra.privacy import admin_registry, execution, exports, processors, restriction, selectors, vocabulary  # noqa: F401
 from allegra.privacy import requests as request_services
-from allegra.privacy.forms import CompleteForm, DenyForm, ExtendForm
+from allegra.privacy.forms import CarryOutForm, CompleteForm, DenyForm, ExtendForm
 from allegra.privacy.models import (
     DataCopy,
     ProcessingRestriction,
@@ -148,11 +148,12 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         own = [
-            path("<int:pk>/<str:step>/", view(self.step_view), name="privacy_subjectrequest_step"),
+            path("<int:pk>/step/<str:step>/", view(self.step_view), name="privacy_subjectrequest_step"),
         ]
         return own + super().get_urls()
 
     STEPS = {
+        "carry-out": (CarryOutForm, gettext_lazy("Carry out request %(reference)s")),
         "extend": (ExtendForm, gettext_lazy("Extend request %(reference)s")),
         "complete": (CompleteForm, gettext_lazy("Complete request %(reference)s")),
         "deny": (DenyForm, gettext_lazy("Deny request %(reference)s")),
@@ -165,11 +166,13 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if item is None or step not in self.STEPS:
             raise Http404
         form_class, title = self.STEPS[step]
-        form = form_class(request.POST or None)
+        form = form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                if step == "extend":
+                if step == "carry-out":
+                    execution.carry_out(request=item, actor=request.user)
+                elif step == "extend":
                     request_services.extend(request=item, actor=request.user, reason=data["reason"])
                 elif step == "complete":
                     request_services.complete(

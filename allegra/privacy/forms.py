@@ -53,6 +53,15 @@ class AccountRequestForm(forms.Form):
     )
 
 
+class CarryOutForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Carry out this request now (a copy is built, data erased, processing restricted or marketing "
+            "stopped, as the request says)"
+        )
+    )
+
+
 class ExtendForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the extension (sent to the person)"), widget=forms.Textarea(attrs={"rows": 4})

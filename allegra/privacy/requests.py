@@ -92,7 +92,9 @@ def _step(request: SubjectRequest, to_state: str, *, actor=None, note: str = "",
         note=note[:2000],
     )
     audit.record_access(
-        actor=actor,
+        # The staff log names staff; a step of the person's own is logged under them as the subject only, so the
+        # log (whose actor link protects the account) never stands in the way of erasing them.
+        actor=actor if kind == RequestEvent.ActorKind.STAFF else None,
         subject=request.user if request.user_id else request,
         action="change",
         fields=[f"subject_request.{to_state}"],
@@ -288,8 +290,9 @@ def extend(*, request: SubjectRequest, actor, reason: str) -> SubjectRequest:
 
 
 @transaction.atomic
-def complete(*, request: SubjectRequest, actor, outcome: str, note: str = "") -> SubjectRequest:
-    """Closes the request as complied with in whole or in part; `note` tells the person what was done."""
+def complete(*, request: SubjectRequest, actor, outcome: str, note: str = "", notify: bool = True) -> SubjectRequest:
+    """Closes the request as complied with in whole or in part; `note` tells the person what was done (by email
+    unless `notify` is off: an erasure tells the person itself, before their address is gone)."""
     request = _locked(request)
     if outcome not in SubjectRequest.Outcome.values:
         raise RequestError(_("Say whether the request was complied with in whole or in part."))
@@ -300,7 +303,8 @@ def complete(*, request: SubjectRequest, actor, outcome: str, note: str = "") ->
     request.result_note = (note or "").strip()
     request.closed_at = timezone.now()
     request.save(update_fields=["state", "outcome", "result_note", "closed_at"])
-    _notify(request, "privacy_request_update", step="completed", link=_status_link(request))
+    if notify:
+        _notify(request, "privacy_request_update", step="completed", link=_status_link(request))
     return request
 
 

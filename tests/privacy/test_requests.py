@@ -275,7 +275,7 @@ def test_the_back_office_queue_shows_overdue_requests_first_and_is_the_privacy_o
     assert page.index(late.reference) < page.index(SubjectRequest.objects.exclude(pk=late.pk).get().reference)
     assert "overdue" in page
     response = client.post(
-        f"/admin/privacy/subjectrequest/{late.pk}/deny/", {"reason": "other", "text": "We hold nothing."}
+        f"/admin/privacy/subjectrequest/{late.pk}/step/deny/", {"reason": "other", "text": "We hold nothing."}
     )
     assert response.status_code == 302
     assert SubjectRequest.objects.get(pk=late.pk).state == State.DENIED
