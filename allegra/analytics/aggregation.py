@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from allegra.analytics.models import DailyAggregate, Event, SearchRecord
 from allegra.privacy.registry import Retention
+from allegra.privacy.retention import delete_in_chunks, expired_and_held
 
 # metric name -> what its `key` holds. Counts are of events unless the description says otherwise.
 METRICS: dict[str, str] = {
@@ -179,6 +180,9 @@ class RollUpReport:
     rows_written: int = 0
     events_deleted: int = 0
     searches_deleted: int = 0
+    # Raw rows past retention that an active legal hold (allegra.privacy LegalHold) keeps.
+    events_held: int = 0
+    searches_held: int = 0
     raw_kept_since: datetime | None = None
 
     def as_dict(self) -> dict:
@@ -189,6 +193,8 @@ class RollUpReport:
             "rows_written": self.rows_written,
             "events_deleted": self.events_deleted,
             "searches_deleted": self.searches_deleted,
+            "events_held": self.events_held,
+            "searches_held": self.searches_held,
             "raw_kept_since": self.raw_kept_since.isoformat() if self.raw_kept_since else None,
         }
 
@@ -258,13 +264,30 @@ def roll_up(*, now: datetime | None = None, dry_run: bool = False) -> RollUpRepo
         cutoff = min(cutoff, day_bounds(min(incomplete_old))[0])
     report.raw_kept_since = cutoff
 
-    old_events = Event.objects.filter(occurred_at__lt=cutoff)
-    old_searches = SearchRecord.objects.filter(searched_at__lt=cutoff)
+    # Rows under an active legal hold stay (allegra.privacy.retention); the rest go by ranges of ids, one short
+    # transaction per range, without loading them (nothing cascades from a raw event or a search).
+    old_events, report.events_held = expired_and_held(
+        Event.objects.filter(occurred_at__lt=cutoff), rule=Retention.RAW_ANALYTICS, now=now
+    )
+    old_searches, report.searches_held = expired_and_held(
+        SearchRecord.objects.filter(searched_at__lt=cutoff), rule=Retention.SEARCH_LOG, now=now
+    )
     if dry_run:
         report.events_deleted = old_events.count()
         report.searches_deleted = old_searches.count()
     else:
-        with transaction.atomic():
-            report.events_deleted = old_events.delete()[0]
-            report.searches_deleted = old_searches.delete()[0]
+        report.events_deleted = delete_in_chunks(old_events)
+        report.searches_deleted = delete_in_chunks(old_searches)
     return report
+
+
+def purge_raw_records(*, now: datetime | None = None, dry_run: bool = False) -> tuple[dict[str, int], dict[str, int]]:
+    """The retention job of RAW_ANALYTICS and SEARCH_LOG (registered in analytics/personal_data.py): aggregates
+    the days that need it, then deletes the raw rows past 13 months; (counts, held) per category."""
+    report = roll_up(now=now, dry_run=dry_run)
+    counts = {
+        "aggregated days": len(report.days_aggregated),
+        "analytics.Event": report.events_deleted,
+        "analytics.SearchRecord": report.searches_deleted,
+    }
+    return counts, {"analytics.Event": report.events_held, "analytics.SearchRecord": report.searches_held}

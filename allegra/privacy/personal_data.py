@@ -6,6 +6,7 @@ so the privacy app declares them here. They concern staff (two-factor devices, b
 
 from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
+from allegra.privacy.retention import RetentionJob, register
 
 STAFF_SECURITY = {
     "subject": "employee",
@@ -101,6 +102,59 @@ personal_data_map.declare(
             description_el="Ένας κωδικός ανάκτησης για τη σύνδεση δύο παραγόντων.",
             description_en="A recovery code for two-factor login.",
             **STAFF_SECURITY,
+        ),
+    ],
+)
+
+
+def _purge_admin_log(*, now, dry_run):
+    """SECURITY_LOGS: the back office's change log (admin.LogEntry) 90 days after the change."""
+    from datetime import timedelta
+
+    from django.apps import apps
+
+    from allegra.privacy.retention import expired_and_held
+
+    model = apps.get_model("admin", "LogEntry")
+    cutoff = now - timedelta(days=Retention.SECURITY_LOGS.rule.days)
+    expired, held = expired_and_held(
+        model.objects.filter(action_time__lt=cutoff), rule=Retention.SECURITY_LOGS, now=now
+    )
+    label = model._meta.label
+    count = expired.count() if dry_run else expired.delete()[1].get(label, 0)
+    return {label: count}, {label: held}
+
+
+register(RetentionJob("admin-log", (Retention.SECURITY_LOGS,), _purge_admin_log, "back-office change log, 90 days"))
+
+personal_data_map.declare(
+    "privacy.LegalHold",
+    subject_path="user",
+    technical_fields=[
+        "id",
+        "scope",
+        "rule",
+        "model_label",
+        "object_id",
+        "starts",
+        "ends",
+        "set_by",
+        "created_at",
+        "lifted_at",
+        "lifted_by",
+    ],
+    fields=[
+        Field(
+            field="reason",
+            category="system.operations",
+            subject="customer",
+            uses=["essential.service.security"],
+            clause="C2",
+            legal_basis=LegalBasis.LEGAL_OBLIGATION,
+            retention=Retention.WHILE_ACCOUNT_EXISTS,
+            erasure=Erasure.LEGAL_HOLD,
+            description_el="Γιατί κρατάμε δεδομένα σας πέρα από τον χρόνο διατήρησής τους (αξίωση, έλεγχος).",
+            description_en="Why we keep your data past its retention period (a claim, an audit).",
         ),
     ],
 )
