@@ -84,6 +84,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         # The personal-data map, records of processing and privacy requests live in the privacy app.
         "privacy.view_*",
         "privacy.change_*",
+        # Sets legal holds that keep records past their retention (R2); lifts them (change), never deletes.
+        "privacy.add_legalhold",
         # Identifies whose data a request concerns; no change rights on accounts.
         "accounts.view_user",
         # Reads the consent ledger and the notices shown (proof of consent); the ledger is append-only.

@@ -132,4 +132,11 @@ def _purge(*, now, dry_run):
 
 
 # Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
-register(RetentionJob("analytics-raw", (Retention.RAW_ANALYTICS, Retention.SEARCH_LOG), _purge, "raw events and searches aggregated, then deleted after 13 months"))
+register(
+    RetentionJob(
+        "analytics-raw",
+        (Retention.RAW_ANALYTICS, Retention.SEARCH_LOG),
+        _purge,
+        "raw events and searches aggregated, then deleted after 13 months",
+    )
+)

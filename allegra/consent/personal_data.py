@@ -158,4 +158,11 @@ def _purge(*, now, dry_run):
 
 
 # Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
-register(RetentionJob("consent-records", (Retention.CONSENT_RECORDS,), _purge, "cookie and purpose consent records 5 years after the consent ended"))
+register(
+    RetentionJob(
+        "consent-records",
+        (Retention.CONSENT_RECORDS,),
+        _purge,
+        "cookie and purpose consent records 5 years after the consent ended",
+    )
+)

@@ -121,4 +121,11 @@ def _purge(*, now, dry_run):
 
 
 # Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
-register(RetentionJob("fraud-records", (Retention.FRAUD_SIGNALS,), _purge, "fraud signals and assessments 2 years after they were made"))
+register(
+    RetentionJob(
+        "fraud-records",
+        (Retention.FRAUD_SIGNALS,),
+        _purge,
+        "fraud signals and assessments 2 years after they were made",
+    )
+)

@@ -210,4 +210,11 @@ def _purge(*, now, dry_run):
 
 
 # Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
-register(RetentionJob("orders-records", (Retention.ORDER_RECORDS,), _purge, "orders, their lines, history and invoices 5 years after the end of their fiscal year"))
+register(
+    RetentionJob(
+        "orders-records",
+        (Retention.ORDER_RECORDS,),
+        _purge,
+        "orders, their lines, history and invoices 5 years after the end of their fiscal year",
+    )
+)

@@ -487,9 +487,7 @@ def purge_expired_order_records(*, now=None, dry_run: bool = False) -> tuple[dic
     now = timezone.localtime(now or timezone.now())
     # An order of year Y is kept through 31 December of Y + 5; from 1 January of Y + 6 it goes.
     last_expired_year = now.year - 6
-    expired = Order.objects.filter(placed_at__year__lte=last_expired_year).exclude(
-        invoice__year__gt=last_expired_year
-    )
+    expired = Order.objects.filter(placed_at__year__lte=last_expired_year).exclude(invoice__year__gt=last_expired_year)
     flagged = expired.filter(legal_hold=True).count()
     expired, held = expired_and_held(expired.filter(legal_hold=False), rule=Retention.ORDER_RECORDS, now=now)
     held_counts = {"orders.Order": flagged + held}

@@ -16,6 +16,7 @@ The system check privacy.E020 fails when a rule the personal-data map uses has n
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.core import checks
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
@@ -93,7 +95,7 @@ class RetentionJob:
         started = time.monotonic()
         try:
             outcome = self.purge(now=now, dry_run=dry_run)
-        except Exception as error:  # noqa: BLE001 - one failing job must not stop the others; it is reported
+        except Exception as error:  # one failing job must not stop the others; it is reported
             logger.exception("retention job failed", extra={"job": self.name})
             result.error = error.__class__.__name__
         else:
@@ -166,10 +168,9 @@ def exclude_held(queryset: QuerySet, *, rule: Retention | str, now: datetime | N
     record_ids = []
     for hold in holds:
         if hold["scope"] == Scope.RECORD and hold["model_label"] == label:
-            try:
+            # A malformed id holds nothing (clean() refuses them anyway).
+            with contextlib.suppress(ValidationError):
                 record_ids.append(model._meta.pk.to_python(hold["object_id"]))
-            except Exception:  # noqa: BLE001 - a malformed id holds nothing (clean() refuses them anyway)
-                continue
     if record_ids:
         queryset = queryset.exclude(pk__in=record_ids)
     people = [hold["user_id"] for hold in holds if hold["scope"] == Scope.PERSON and hold["user_id"]]
@@ -285,8 +286,7 @@ def check_retention_jobs(app_configs=None, **kwargs) -> list[checks.CheckMessage
         checks.Error(
             f"Retention rule {rule.value!r} is used in the personal-data map ({', '.join(models)}) but no "
             "retention job enforces it.",
-            hint="Register a RetentionJob for it from the app's personal_data.py "
-            "(allegra.privacy.retention.register).",
+            hint="Register a RetentionJob for it from the app's personal_data.py (allegra.privacy.retention.register).",
             obj=rule.value,
             id="privacy.E020",
         )
