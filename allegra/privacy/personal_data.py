@@ -146,9 +146,9 @@ personal_data_map.declare(
     fields=[
         Field(
             field="reason",
-            category="system.operations",
+            category="user.content.private",
             subject="customer",
-            uses=["essential.service.security"],
+            uses=["essential.legal_obligation"],
             clause="C2",
             legal_basis=LegalBasis.LEGAL_OBLIGATION,
             retention=Retention.WHILE_ACCOUNT_EXISTS,
