@@ -12,6 +12,9 @@
    (checked against the rows actually stored).
 5. The checkout on PostgreSQL (bench/checkout.py): orders per second with 16 concurrent buyers and the
    oversell check at 200 buyers for 10 units; `--checkout-only` runs only this, `--skip-checkout` leaves it out.
+5b. Retention (bench/retention.py, R2): 1,000,000 expired analytics events purged by the retention job, on
+   SQLite and on PostgreSQL, target under 60 s each; `--retention-only` runs only this, `--skip-retention`
+   leaves it out.
 6. A table with each page's throughput as a fraction of the trivial view's, the targets with PASS/FAIL,
    and the figures as JSON in bench/results/.
 
@@ -45,6 +48,7 @@ from urllib.parse import quote
 if __package__ in (None, ""):  # run as `bench/run.py`: the folder above makes `bench.checkout` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import checkout  # after the path it needs
+from bench import retention as retention_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -578,6 +582,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="a setting for the served shop, to compare configurations (e.g. --env SEARCH_LOG_ENABLED=0); repeatable",
     )
     checkout.add_arguments(parser)
+    retention_bench.add_arguments(parser)
     args = parser.parse_args(argv)
     checkout.validate(args, parser)
     args.pages = [page.strip() for page in args.pages.split(",") if page.strip()]
@@ -645,16 +650,26 @@ def run_pages(args: argparse.Namespace) -> tuple[int, dict[str, WrkResult]]:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    products, results, checkout_outcome = None, {}, None
+    products, results, checkout_outcome, retention_outcome = None, {}, None, None
     try:
         args.var_dir.mkdir(parents=True, exist_ok=True)
-        if not args.checkout_only:
+        if not (args.checkout_only or args.retention_only):
             products, results = run_pages(args)
-        if not args.skip_checkout:
+        if not (args.skip_checkout or args.retention_only):
             env = bench_env(args.var_dir)
             env.update(item.split("=", 1) for item in args.env)
             checkout_outcome = checkout.run(args, env, args.var_dir / "checkout")
-    except (BenchError, checkout.CheckoutBenchError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        if not (args.skip_retention or args.checkout_only):
+            env = bench_env(args.var_dir)
+            env.update(item.split("=", 1) for item in args.env)
+            retention_outcome = retention_bench.run(args, env, args.var_dir / "retention")
+    except (
+        BenchError,
+        checkout.CheckoutBenchError,
+        retention_bench.RetentionBenchError,
+        subprocess.CalledProcessError,
+        subprocess.TimeoutExpired,
+    ) as error:
         print(f"make bench: {error}", file=sys.stderr)
         return 2
 
@@ -670,6 +685,10 @@ def main(argv: list[str]) -> int:
         print()
         print(checkout.render_table(checkout_outcome))
         checks += checkout.checks(checkout_outcome)
+    if retention_outcome:
+        print()
+        print(retention_bench.render_table(retention_outcome))
+        checks += retention_bench.checks(retention_outcome)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC)
     output = RESULTS_DIR / f"bench-{stamp:%Y%m%dT%H%M%SZ}.json"
@@ -694,6 +713,8 @@ def main(argv: list[str]) -> int:
                 "results": {page: asdict(result) for page, result in results.items()},
                 # PostgreSQL, service level (bench/checkout.py); null when left out or PostgreSQL was not there.
                 "checkout": checkout_outcome,
+                # R2: the retention job on 1,000,000 expired analytics events (bench/retention.py).
+                "retention": retention_outcome,
                 "targets": checks,
             },
             indent=2,

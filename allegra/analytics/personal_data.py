@@ -2,6 +2,7 @@
 
 from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
+from allegra.privacy.retention import RetentionJob, register
 
 personal_data_map.declare_no_personal_data(
     "analytics.SearchRecord",
@@ -121,4 +122,21 @@ personal_data_map.declare(
             **EVENT,
         ),
     ],
+)
+
+
+def _purge(*, now, dry_run):
+    from allegra.analytics.aggregation import purge_raw_records
+
+    return purge_raw_records(now=now, dry_run=dry_run)
+
+
+# Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
+register(
+    RetentionJob(
+        "analytics-raw",
+        (Retention.RAW_ANALYTICS, Retention.SEARCH_LOG),
+        _purge,
+        "raw events and searches aggregated, then deleted after 13 months",
+    )
 )

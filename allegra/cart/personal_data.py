@@ -8,6 +8,7 @@ description says what happens to a guest's.
 
 from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
+from allegra.privacy.retention import RetentionJob, register
 
 CART = {
     "subject": "customer",
@@ -63,3 +64,13 @@ personal_data_map.declare(
         ),
     ],
 )
+
+
+def _purge(*, now, dry_run):
+    from allegra.cart.services import purge_expired_guest_carts
+
+    return purge_expired_guest_carts(now=now, dry_run=dry_run)
+
+
+# Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
+register(RetentionJob("guest-carts", (Retention.GUEST_CARTS,), _purge, "guest carts 30 days after their last change"))

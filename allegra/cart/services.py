@@ -258,9 +258,25 @@ def adopt_guest_cart_and_count(*, request, user) -> Cart | None:
 
 def purge_guest_carts(*, now=None) -> int:
     """Retention (Retention.GUEST_CARTS): deletes guest carts 30 days after their last change. Returns how many."""
+    counts, _held = purge_expired_guest_carts(now=now)
+    return counts["cart.Cart"]
+
+
+def purge_expired_guest_carts(*, now=None, dry_run: bool = False) -> tuple[dict[str, int], dict[str, int]]:
+    """The retention job of GUEST_CARTS (registered in cart/personal_data.py): (counts, held). Carts under an
+    active legal hold stay; `dry_run` only counts."""
     from allegra.privacy.registry import Retention
+    from allegra.privacy.retention import expired_and_held
 
     now = now or timezone.now()
     cutoff = now - timedelta(days=Retention.GUEST_CARTS.rule.days)
-    _deleted, by_model = Cart.objects.filter(owner__isnull=True, updated_at__lt=cutoff).delete()
-    return by_model.get("cart.Cart", 0)
+    expired, held = expired_and_held(
+        Cart.objects.filter(owner__isnull=True, updated_at__lt=cutoff), rule=Retention.GUEST_CARTS, now=now
+    )
+    if dry_run:
+        carts = expired.count()
+        lines = CartLine.objects.filter(cart__in=expired).count()
+    else:
+        _deleted, by_model = expired.delete()
+        carts, lines = by_model.get("cart.Cart", 0), by_model.get("cart.CartLine", 0)
+    return {"cart.Cart": carts, "cart.CartLine": lines}, {"cart.Cart": held}

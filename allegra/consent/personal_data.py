@@ -3,6 +3,7 @@ kept 5 years after it ends."""
 
 from allegra.privacy.registry import Erasure, FoundBy, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
+from allegra.privacy.retention import RetentionJob, register
 
 # Keeping proof of a consent is the shop's own legal duty (GDPR Art. 7(1)), so the record outlives the account
 # and is detached from it, not deleted, when the account goes.
@@ -149,4 +150,21 @@ personal_data_map.declare_no_personal_data(
     "consent.ConsentNotice",
     reason="The texts of the cookie banner and consent forms as shown, one row per distinct text; nothing "
     "about who saw them.",
+)
+
+
+def _purge(*, now, dry_run):
+    from allegra.consent.services import purge_expired_consent_records
+
+    return purge_expired_consent_records(now=now, dry_run=dry_run)
+
+
+# Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
+register(
+    RetentionJob(
+        "consent-records",
+        (Retention.CONSENT_RECORDS,),
+        _purge,
+        "cookie and purpose consent records 5 years after the consent ended",
+    )
 )

@@ -262,7 +262,7 @@ def attach_browser_to_account(*, request, user) -> ConsentState | None:
 
 
 @transaction.atomic
-def purge_expired_records(*, now: datetime | None = None) -> int:
+def purge_expired_records(*, now: datetime | None = None, dry_run: bool = False, held: dict | None = None) -> int:
     """Deletes the records whose consent ended more than 5 years ago, and returns how many went.
 
     A record's consent ends when a newer record of the same browser (consent id) or of the same account
@@ -280,10 +280,33 @@ def purge_expired_records(*, now: datetime | None = None) -> int:
     expired = ConsentRecord.objects.filter(recorded_at__lt=cutoff).filter(
         lapsed_before_cutoff | Exists(superseded_in_browser) | Exists(superseded_in_account)
     )
+    return _purge_unheld(ConsentRecord, expired, now=now, dry_run=dry_run, held=held)
+
+
+def _purge_unheld(model, expired, *, now, dry_run: bool, held: dict | None) -> int:
+    """Deletes the expired records no active legal hold covers (`held` gets how many a hold kept); a dry run
+    only counts."""
+    from allegra.privacy.registry import Retention
+    from allegra.privacy.retention import expired_and_held
+
+    expired, kept = expired_and_held(expired, rule=Retention.CONSENT_RECORDS, now=now)
+    if held is not None:
+        held[model._meta.label] = kept
     ids = list(expired.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    return ConsentRecord.objects.filter(pk__in=ids).purge()
+    if dry_run or not ids:
+        return len(ids)
+    return model.objects.filter(pk__in=ids).purge()
+
+
+def purge_expired_consent_records(*, now=None, dry_run: bool = False) -> tuple[dict[str, int], dict[str, int]]:
+    """The retention job of CONSENT_RECORDS (registered in consent/personal_data.py): (counts, held)."""
+    now = now or timezone.now()
+    held: dict[str, int] = {}
+    counts = {
+        "consent.ConsentRecord": purge_expired_records(now=now, dry_run=dry_run, held=held),
+        "consent.PurposeConsentRecord": purge_expired_purpose_records(now=now, dry_run=dry_run, held=held),
+    }
+    return counts, held
 
 
 # --- consents to purposes other than cookies (U2, U6, C7) -------------------------------------------------------
@@ -418,7 +441,9 @@ def attach_email_consents_to_account(*, user) -> int:
 
 
 @transaction.atomic
-def purge_expired_purpose_records(*, now: datetime | None = None) -> int:
+def purge_expired_purpose_records(
+    *, now: datetime | None = None, dry_run: bool = False, held: dict | None = None
+) -> int:
     """Deletes the purpose consents that ended more than 5 years ago, and returns how many went.
 
     A record ends when a newer record of the same person (the same account, or the same email address) and the
@@ -434,7 +459,4 @@ def purge_expired_purpose_records(*, now: datetime | None = None) -> int:
     expired = PurposeConsentRecord.objects.filter(recorded_at__lt=cutoff).filter(
         Exists(superseded_for_account) | Exists(superseded_for_email)
     )
-    ids = list(expired.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    return PurposeConsentRecord.objects.filter(pk__in=ids).purge()
+    return _purge_unheld(PurposeConsentRecord, expired, now=now, dry_run=dry_run, held=held)

@@ -40,34 +40,12 @@ JOBS: tuple[Job, ...] = (
         "daily analytics aggregates; raw events and searches deleted after 13 months",
     ),
     Job(
-        "consent-records-purge",
-        "allegra.consent.tasks.purge_expired_consent_records",
+        "retention",
+        "allegra.privacy.tasks.enforce_retention",
         timedelta(days=1),
-        "consent records deleted 5 years after the consent ended",
-    ),
-    Job(
-        "guest-carts-purge",
-        "allegra.cart.tasks.purge_expired_guest_carts",
-        timedelta(days=1),
-        "guest carts deleted 30 days after their last change",
-    ),
-    Job(
-        "fraud-records-purge",
-        "allegra.fraud.tasks.purge_fraud_records",
-        timedelta(days=1),
-        "fraud signals and assessments deleted 2 years after they were made",
-    ),
-    Job(
-        "orders-records-purge",
-        "allegra.orders.tasks.purge_expired_order_records",
-        timedelta(days=1),
-        "orders and invoices deleted 5 years after the end of their fiscal year, unless under a legal hold",
-    ),
-    Job(
-        "data-copies-purge",
-        "allegra.privacy.data_copy.purge_expired_data_copies",
-        timedelta(hours=1),
-        "copies of a person's data deleted 7 days after they were ready",
+        "every retention job of the registry (allegra.privacy.retention): orders, fraud records, consent records, "
+        "guest carts, raw analytics, the back-office log, copies of data, closed privacy requests; records under a "
+        "legal hold are kept",
     ),
 )
 

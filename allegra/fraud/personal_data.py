@@ -7,6 +7,7 @@ a person's export cannot list these rows, and they hold nothing that could be sh
 
 from allegra.privacy.registry import Erasure, FoundBy, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
+from allegra.privacy.retention import RetentionJob, register
 
 # Clause C1 ("what we collect and why") rather than a clause of its own: the policy's map has C1 to C7 only, and
 # fraud screening is U4, which has no place there. The signals are derived from the email address and IP address
@@ -121,4 +122,21 @@ personal_data_map.declare(
             **SCREENING,
         ),
     ],
+)
+
+
+def _purge(*, now, dry_run):
+    from allegra.fraud.services import purge_expired_records
+
+    return purge_expired_records(now=now, dry_run=dry_run)
+
+
+# Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
+register(
+    RetentionJob(
+        "fraud-records",
+        (Retention.FRAUD_SIGNALS,),
+        _purge,
+        "fraud signals and assessments 2 years after they were made",
+    )
 )

@@ -273,7 +273,29 @@ def review(*, assessment: FraudAssessment, decision: str, reason: str, actor) ->
 
 def purge_expired(*, now: datetime | None = None) -> int:
     """Deletes signals and assessments made more than 2 years ago (Retention.FRAUD_SIGNALS); returns how many."""
-    cutoff = (now or timezone.now()) - RETENTION
-    signals, _by_model = FraudSignal.objects.filter(created_at__lt=cutoff).delete()
-    assessments, _by_model = FraudAssessment.objects.filter(created_at__lt=cutoff).delete()
-    return signals + assessments
+    counts, _held = purge_expired_records(now=now)
+    return sum(counts.values())
+
+
+def purge_expired_records(
+    *, now: datetime | None = None, dry_run: bool = False
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The retention job of FRAUD_SIGNALS (registered in fraud/personal_data.py): (counts, held) per model.
+    Rows under an active legal hold stay; `dry_run` only counts."""
+    from allegra.privacy.registry import Retention
+    from allegra.privacy.retention import expired_and_held
+
+    now = now or timezone.now()
+    cutoff = now - RETENTION
+    counts, held = {}, {}
+    for model in (FraudSignal, FraudAssessment):
+        label = model._meta.label
+        expired, held[label] = expired_and_held(
+            model.objects.filter(created_at__lt=cutoff), rule=Retention.FRAUD_SIGNALS, now=now
+        )
+        if dry_run:
+            counts[label] = expired.count()
+        else:
+            _total, by_model = expired.delete()
+            counts[label] = by_model.get(label, 0)
+    return counts, held

@@ -7,6 +7,7 @@ pseudonymised, not deleted) until then (LEGAL_HOLD).
 
 from allegra.privacy.registry import Erasure, FoundBy, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
+from allegra.privacy.retention import RetentionJob, register
 
 ORDER = {
     "subject": "customer",
@@ -201,4 +202,21 @@ personal_data_map.declare(
 
 personal_data_map.declare_no_personal_data(
     "orders.InvoiceCounter", reason="The last invoice number of each year: a number, nothing about anyone."
+)
+
+
+def _purge(*, now, dry_run):
+    from allegra.orders.services import purge_expired_order_records
+
+    return purge_expired_order_records(now=now, dry_run=dry_run)
+
+
+# Retention (R2): the job `manage.py enforce_retention` runs for this app's rules.
+register(
+    RetentionJob(
+        "orders-records",
+        (Retention.ORDER_RECORDS,),
+        _purge,
+        "orders, their lines, history and invoices 5 years after the end of their fiscal year",
+    )
 )

@@ -471,18 +471,35 @@ def purge_expired_orders(*, now=None, dry_run: bool = False) -> int:
     """Retention (R2, ORDER_RECORDS): deletes orders, with their lines, history and invoices, 5 years after
     the end of their fiscal year (the calendar year the order was placed and invoiced in), except those under
     a legal hold. `dry_run` only counts. Returns how many orders went (or would go)."""
+    counts, _held = purge_expired_order_records(now=now, dry_run=dry_run)
+    return counts["orders.Order"]
+
+
+def purge_expired_order_records(*, now=None, dry_run: bool = False) -> tuple[dict[str, int], dict[str, int]]:
+    """The retention job of ORDER_RECORDS (registered in orders/personal_data.py): (counts, held) per model.
+
+    Two kinds of hold keep an expired order: its own `legal_hold` flag (set on the order in the back office
+    while a tax audit or a claim about it is open, with no end date) and the privacy centre's `LegalHold`s
+    (a record, the whole category or model, or everything of one person, each with an end date)."""
+    from allegra.privacy.registry import Retention
+    from allegra.privacy.retention import expired_and_held
+
     now = timezone.localtime(now or timezone.now())
     # An order of year Y is kept through 31 December of Y + 5; from 1 January of Y + 6 it goes.
     last_expired_year = now.year - 6
-    expired = Order.objects.filter(placed_at__year__lte=last_expired_year, legal_hold=False).exclude(
-        invoice__year__gt=last_expired_year
-    )
-    count = expired.count()
-    if dry_run or not count:
-        return count
+    expired = Order.objects.filter(placed_at__year__lte=last_expired_year).exclude(invoice__year__gt=last_expired_year)
+    flagged = expired.filter(legal_hold=True).count()
+    expired, held = expired_and_held(expired.filter(legal_hold=False), rule=Retention.ORDER_RECORDS, now=now)
+    held_counts = {"orders.Order": flagged + held}
+    if dry_run:
+        ids = list(expired.values_list("pk", flat=True))
+        invoices = Invoice.objects.filter(order_id__in=ids).count() if ids else 0
+        return {"orders.Order": len(ids), "orders.Invoice": invoices}, held_counts
     with transaction.atomic():
         ids = list(expired.select_for_update(of=("self",)).values_list("pk", flat=True))
-        Invoice.objects.filter(order_id__in=ids).delete()
+        if not ids:
+            return {"orders.Order": 0, "orders.Invoice": 0}, held_counts
+        invoices, _by_model = Invoice.objects.filter(order_id__in=ids).delete()
         Order.objects.filter(pk__in=ids).delete()
     logger.info("expired orders purged", extra={"count": len(ids)})
-    return len(ids)
+    return {"orders.Order": len(ids), "orders.Invoice": invoices}, held_counts

@@ -1,6 +1,8 @@
 """The privacy centre in the back office, for the Privacy officer: the records of processing (GDPR Art. 30), the
 queue of data-subject requests, copies of data, and restrictions of processing (R3.restrict)."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -10,18 +12,29 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from allegra.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from allegra.core.audit import record_access
-from allegra.privacy import admin_registry, execution, exports, processors, restriction, selectors, vocabulary  # noqa: F401
+from allegra.privacy import (  # noqa: F401 - admin_registry registers its admins on import
+    admin_registry,
+    execution,
+    exports,
+    holds,
+    processors,
+    restriction,
+    selectors,
+    vocabulary,
+)
 from allegra.privacy import requests as request_services
 from allegra.privacy.forms import CarryOutForm, CompleteForm, DenyForm, ExtendForm
 from allegra.privacy.models import (
     DataCopy,
+    LegalHold,
     ProcessingRestriction,
     RecordsOfProcessing,
     RequestEvent,
+    RetentionRun,
     SubjectRequest,
 )
 
@@ -320,3 +333,78 @@ class ProcessingRestrictionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def lift_selected(self, request, queryset):
         lifted = sum(restriction.lift_restriction(restriction=item, by=request.user) for item in queryset)
         self.message_user(request, gettext_lazy("Restrictions lifted: %(count)s.") % {"count": lifted})
+
+
+# --- retention (R2) ----------------------------------------------------------------------------------------------
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The runs of `enforce_retention`, read-only: what each job removed, per category."""
+
+    list_display = ["started_at", "finished_at", "dry_run", "only", "trigger", "removed"]
+    list_filter = ["dry_run", "trigger"]
+    fields = ["started_at", "finished_at", "dry_run", "only", "trigger", "report_text"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("removed"))
+    def removed(self, run: RetentionRun) -> int:
+        return run.total
+
+    @admin.display(description=gettext_lazy("report"))
+    def report_text(self, run: RetentionRun):
+        return format_html("<pre>{}</pre>", json.dumps(run.report, indent=2, ensure_ascii=False))
+
+
+class LegalHoldForm(forms.ModelForm):
+    class Meta:
+        model = LegalHold
+        fields = ["scope", "rule", "model_label", "object_id", "user", "reason", "starts", "ends"]
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(admin.ModelAdmin):
+    """Staff with the permissions (the Privacy officer) set holds, extend them and lift them; never delete
+    them. Every change is written to the audit log (allegra.privacy.holds)."""
+
+    form = LegalHoldForm
+    list_display = ["id", "scope", "target_label", "starts", "ends", "in_force", "lifted_at"]
+    list_filter = ["scope", "lifted_at"]
+    raw_id_fields = ["user"]
+    actions = ["lift_holds"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["set_by"]
+        # A hold's target never changes (set a new hold instead); its end and reason may be corrected.
+        editable = set() if obj.lifted_at else {"ends", "reason"}
+        return [
+            name for name in [*LegalHoldForm.Meta.fields, "set_by", "lifted_at", "lifted_by"] if name not in editable
+        ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return LegalHoldForm.Meta.fields
+        return [*LegalHoldForm.Meta.fields, "set_by", "lifted_at", "lifted_by"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(boolean=True, description=gettext_lazy("in force"))
+    def in_force(self, hold: LegalHold) -> bool:
+        return hold.is_active()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            holds.change_hold(obj, actor=request.user, changed=list(form.changed_data))
+        else:
+            holds.set_hold(obj, actor=request.user)
+
+    @admin.action(description=gettext_lazy("Lift the selected legal holds"), permissions=["change"])
+    def lift_holds(self, request, queryset):
+        lifted = sum(holds.lift_hold(hold, actor=request.user) for hold in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d legal hold lifted.", "%(count)d legal holds lifted.", lifted) % {"count": lifted},
+            messages.SUCCESS,
+        )

@@ -325,9 +325,3 @@ def purge_expired_copies(*, now=None) -> int:
     if expired:
         logger.info("expired data copies purged", extra={"count": expired})
     return expired
-
-
-@task()
-def purge_expired_data_copies() -> int:
-    """The daily job of allegra/core/schedule.py for `purge_expired_copies`."""
-    return purge_expired_copies()

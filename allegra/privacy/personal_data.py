@@ -7,6 +7,7 @@ so the privacy app declares them here. They concern staff (two-factor devices, b
 
 from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
+from allegra.privacy.retention import RetentionJob, register
 
 STAFF_SECURITY = {
     "subject": "employee",
@@ -364,4 +365,97 @@ personal_data_map.declare(
 )
 personal_data_map.declare_no_personal_data(
     "privacy.ProcessorAgreement", reason="Agreements with companies: service, country, dates; no person."
+)
+
+
+def _purge_admin_log(*, now, dry_run):
+    """SECURITY_LOGS: the back office's change log (admin.LogEntry) 90 days after the change."""
+    from datetime import timedelta
+
+    from django.apps import apps
+
+    from allegra.privacy.retention import expired_and_held
+
+    model = apps.get_model("admin", "LogEntry")
+    cutoff = now - timedelta(days=Retention.SECURITY_LOGS.rule.days)
+    expired, held = expired_and_held(
+        model.objects.filter(action_time__lt=cutoff), rule=Retention.SECURITY_LOGS, now=now
+    )
+    label = model._meta.label
+    count = expired.count() if dry_run else expired.delete()[1].get(label, 0)
+    return {label: count}, {label: held}
+
+
+register(RetentionJob("admin-log", (Retention.SECURITY_LOGS,), _purge_admin_log, "back-office change log, 90 days"))
+
+personal_data_map.declare(
+    "privacy.LegalHold",
+    subject_path="user",
+    technical_fields=[
+        "id",
+        "scope",
+        "rule",
+        "model_label",
+        "object_id",
+        "starts",
+        "ends",
+        "set_by",
+        "created_at",
+        "lifted_at",
+        "lifted_by",
+    ],
+    fields=[
+        Field(
+            field="reason",
+            category="user.content.private",
+            subject="customer",
+            uses=["essential.legal_obligation"],
+            clause="C2",
+            legal_basis=LegalBasis.LEGAL_OBLIGATION,
+            retention=Retention.WHILE_ACCOUNT_EXISTS,
+            erasure=Erasure.LEGAL_HOLD,
+            description_el="Γιατί κρατάμε δεδομένα σας πέρα από τον χρόνο διατήρησής τους (αξίωση, έλεγχος).",
+            description_en="Why we keep your data past its retention period (a claim, an audit).",
+        ),
+    ],
+)
+
+
+def _purge_data_copies(*, now, dry_run):
+    """DATA_COPIES: a copy's content goes 7 days after it was ready (its download page refuses it from that moment
+    on, whenever the daily run comes)."""
+    from allegra.privacy.data_copy import purge_expired_copies
+    from allegra.privacy.models import DataCopy
+
+    label = DataCopy._meta.label
+    if dry_run:
+        return {label: DataCopy.objects.filter(status=DataCopy.Status.READY, expires_at__lte=now).count()}
+    return {label: purge_expired_copies(now=now)}
+
+
+def _purge_subject_requests(*, now, dry_run):
+    """SUBJECT_REQUESTS: a request and its steps go 24 months after it closed (the proof of how it was answered).
+    The staff audit log names the same rule but is an append-only hash chain: trimming it needs a chain
+    checkpoint first, so no job removes audit entries yet."""
+    from allegra.privacy.deadlines import add_months
+    from allegra.privacy.models import SubjectRequest
+    from allegra.privacy.retention import expired_and_held
+
+    label = SubjectRequest._meta.label
+    cutoff = add_months(now, -Retention.SUBJECT_REQUESTS.rule.months)
+    expired, held = expired_and_held(
+        SubjectRequest.objects.filter(closed_at__lt=cutoff), rule=Retention.SUBJECT_REQUESTS, now=now
+    )
+    count = expired.count() if dry_run else expired.delete()[1].get(label, 0)
+    return {label: count}, {label: held}
+
+
+register(RetentionJob("data-copies", (Retention.DATA_COPIES,), _purge_data_copies, "copies of data, 7 days"))
+register(
+    RetentionJob(
+        "subject-requests",
+        (Retention.SUBJECT_REQUESTS,),
+        _purge_subject_requests,
+        "data-subject requests, 24 months after closing",
+    )
 )

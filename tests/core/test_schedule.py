@@ -27,12 +27,15 @@ def enqueued(task_path: str = ROLL_UP.task_path) -> int:
 
 
 @pytest.mark.policy("C6")
-def test_the_analytics_roll_up_runs_hourly_and_the_consent_purge_daily():
+def test_the_analytics_roll_up_runs_hourly_and_the_retention_jobs_daily():
     jobs = {job.name: job for job in JOBS}
     assert jobs["analytics-roll-up"].task_path == "allegra.analytics.tasks.roll_up_analytics"
     assert jobs["analytics-roll-up"].interval == timedelta(hours=1)
-    assert jobs["consent-records-purge"].task_path == "allegra.consent.tasks.purge_expired_consent_records"
-    assert jobs["consent-records-purge"].interval == timedelta(days=1)
+    # The consent purge, like every other retention purge, runs in the one daily retention job (R2).
+    assert jobs["retention"].task_path == "allegra.privacy.tasks.enforce_retention"
+    assert jobs["retention"].interval == timedelta(days=1)
+    assert not [name for name in jobs if name.endswith("-purge")]
+    schedule.resolve(jobs["retention"])
     schedule.resolve(jobs["analytics-roll-up"])
 
 

@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from allegra.core.schedule import JOBS, problems, resolve
+from allegra.core.schedule import JOBS, resolve
 from allegra.fraud.models import FraudAssessment, FraudSignal
 from allegra.fraud.services import RETENTION, assess, purge_expired, record_decline
 from allegra.fraud.tasks import purge_fraud_records
+from allegra.privacy import retention
 from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
+from allegra.privacy.tasks import enforce_retention
 
 pytestmark = [pytest.mark.django_db, pytest.mark.policy("U4")]
 
@@ -67,11 +69,12 @@ def test_signals_and_assessments_are_deleted_after_two_years(facts, placed_at):
     assert purge_expired(now=placed_at) == 0
 
 
-def test_the_purge_is_a_task_scheduled_daily(facts, placed_at):
-    job = next(job for job in JOBS if job.task_path == "allegra.fraud.tasks.purge_fraud_records")
+def test_the_purge_is_a_retention_job_run_daily(facts, placed_at):
+    # R2: the fraud purge is the registered retention job of FRAUD_SIGNALS, run by the daily retention job.
+    job = next(job for job in JOBS if job.name == "retention")
     assert job.interval == timedelta(days=1)
-    assert resolve(job) is purge_fraud_records
-    assert not [problem for problem in problems() if "fraud" in problem]
+    assert resolve(job) is enforce_retention
+    assert [job.name for job in retention.jobs(only=Retention.FRAUD_SIGNALS)] == ["fraud-records"]
     assess(facts=facts(placed_at=placed_at - timedelta(days=800)))
     assert purge_fraud_records.call() == 4
     assert timedelta(days=730) < RETENTION

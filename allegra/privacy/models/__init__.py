@@ -7,16 +7,19 @@ from allegra.privacy.models.processors import ProcessorAgreement
 from allegra.privacy.models.records import RecordsOfProcessing
 from allegra.privacy.models.requests import RequestEvent, SubjectRequest
 from allegra.privacy.models.restriction import ProcessingRestriction
+from allegra.privacy.models.retention import LegalHold, RetentionRun
 from allegra.privacy.models.suppression import SuppressionEntry
 from allegra.privacy.models.transfers import TransferInventory
 
 __all__ = [
     "DataCopy",
     "Disclosure",
+    "LegalHold",
     "ProcessingRestriction",
     "ProcessorAgreement",
     "RecordsOfProcessing",
     "RequestEvent",
+    "RetentionRun",
     "SubjectRequest",
     "SuppressionEntry",
     "TransferInventory",
