@@ -409,7 +409,7 @@ def test_the_privacy_officer_sees_status_and_dates_never_the_content(
 
     listing = officer.get("/admin/privacy/datacopy/")
     assert listing.status_code == 200
-    page = officer.get(f"/admin/privacy/datacopy/{copy.pk}/change/")
+    page = officer.get(f"/admin/privacy/datacopy/{copy.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     body = page.content.decode()
     assert "Ready to download" in body or "ready to download" in body
