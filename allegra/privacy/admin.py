@@ -18,6 +18,7 @@ from allegra.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from allegra.core.audit import record_access
 from allegra.privacy import (  # noqa: F401 - admin_registry registers its admins on import
     admin_registry,
+    agents,
     execution,
     exports,
     holds,
@@ -29,6 +30,7 @@ from allegra.privacy import (  # noqa: F401 - admin_registry registers its admin
 from allegra.privacy import requests as request_services
 from allegra.privacy.forms import CarryOutForm, CompleteForm, DenyForm, ExtendForm
 from allegra.privacy.models import (
+    AgentAuthorisation,
     DataCopy,
     LegalHold,
     ProcessingRestriction,
@@ -133,6 +135,7 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "result_note",
         "denial_reason",
         "denial_text",
+        "agent",
     ]
     readonly_fields = fields
     change_form_template = "admin/privacy/subjectrequest/change_form.html"
@@ -158,10 +161,52 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return format_html('<strong class="overdue">{} · {}</strong>', obj.due_at.date(), _("overdue"))
         return str(obj.due_at.date()) if obj.is_open else "-"
 
+    @admin.display(description=gettext_lazy("authorised agent"))
+    def agent(self, obj: SubjectRequest):
+        """R4.agent: who filed the request for the person, and their signed permission (downloaded, audited)."""
+        authorisation = AgentAuthorisation.objects.filter(request=obj).defer("document").first()
+        if authorisation is None:
+            return "—"
+        if authorisation.has_document:
+            url = reverse("admin:privacy_subjectrequest_agent_document", args=[obj.pk])
+            document = format_html(
+                '<a href="{}" id="agent-document">{}</a> ({}, {} bytes)',
+                url,
+                _("Download the signed permission"),
+                authorisation.get_content_type_display(),
+                authorisation.size,
+            )
+        else:
+            document = _("The signed permission was removed when the request closed.")
+        return format_html("{} &lt;{}&gt;<br>{}", authorisation.agent_name, authorisation.agent_email, document)
+
+    def agent_document_view(self, request, pk: int):
+        item = SubjectRequest.objects.filter(pk=pk).first()
+        if item is None:
+            raise Http404
+        if not self.has_view_permission(request, item):
+            raise PermissionDenied
+        try:
+            data, authorisation = agents.document_for_staff(request=item, actor=request.user)
+        except agents.AgentError as error:
+            raise Http404(str(error)) from None
+        response = HttpResponse(data, content_type=authorisation.content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{item.reference}-permission.{authorisation.extension}"'
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     def get_urls(self):
         view = self.admin_site.admin_view
         own = [
             path("<int:pk>/step/<str:step>/", view(self.step_view), name="privacy_subjectrequest_step"),
+            path(
+                "<int:pk>/agent-document/",
+                view(self.agent_document_view),
+                name="privacy_subjectrequest_agent_document",
+            ),
         ]
         return own + super().get_urls()
 

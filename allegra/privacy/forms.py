@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from allegra.accounts import two_factor
 from allegra.accounts.forms.auth import PasswordConfirmedForm
+from allegra.privacy import agents
 from allegra.privacy.models.requests import SubjectRequest
 from allegra.privacy.requests import DETAILS_MAX_CHARS, NAME_MAX_CHARS
 
@@ -20,7 +21,10 @@ class RequestForm(forms.Form):
     email = forms.EmailField(
         label=_("Your email address"),
         max_length=254,
-        help_text=_("The address you used with us. We send the confirmation link there."),
+        help_text=_(
+            "The address you used with us. We send the confirmation link there. An agent gives the person's "
+            "address: the person confirms the request themselves."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     details = forms.CharField(
@@ -37,6 +41,40 @@ class RequestForm(forms.Form):
         help_text=_("With the postcode of that order, it confirms who you are at once."),
     )
     postcode = forms.CharField(label=_("Postcode of that order (optional)"), max_length=16, required=False)
+    # R4.agent: someone the person authorised files the request for them.
+    by_agent = forms.BooleanField(label=_("I am an authorised agent acting for this person"), required=False)
+    agent_name = forms.CharField(label=_("Your name, as the agent"), max_length=NAME_MAX_CHARS, required=False)
+    agent_email = forms.EmailField(
+        label=_("Your email address, as the agent"),
+        max_length=254,
+        required=False,
+        help_text=_("We only confirm to you that the request was received; we answer the person."),
+    )
+    agent_document = forms.FileField(
+        label=_("The person's signed permission"),
+        required=False,
+        help_text=_("A PDF, JPEG or PNG file, at most 5 MB, signed by the person."),
+        error_messages={"empty": _("The signed permission is empty. Upload the signed PDF, JPEG or PNG file.")},
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )
+
+    AGENT_FIELDS = ("by_agent", "agent_name", "agent_email", "agent_document")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("by_agent"):
+            cleaned["agent_document"] = None
+            return cleaned
+        if not (cleaned.get("agent_name") or "").strip() and "agent_name" not in self.errors:
+            self.add_error("agent_name", _("Give your name as the agent."))
+        if not cleaned.get("agent_email") and "agent_email" not in self.errors:
+            self.add_error("agent_email", _("Give your email address as the agent."))
+        if "agent_document" not in self.errors:
+            try:
+                cleaned["agent_document"] = agents.read_upload(cleaned.get("agent_document"))
+            except agents.AgentError as error:
+                self.add_error("agent_document", str(error))
+        return cleaned
 
 
 class AccountRequestForm(forms.Form):

@@ -459,3 +459,55 @@ register(
         "data-subject requests, 24 months after closing",
     )
 )
+
+# Authorised agents (R4.agent). The agent is a data subject too: fideslang's default taxonomy has no "agent" or
+# "representative"; the agent buys nothing (not a customer), is not employed by the shop (not an employee or a
+# consultant) and is sold nothing (not a prospect): they reach the shop as a visitor of its website filling in
+# the request form, so "visitor". The signed permission is the person's (it names them and bears their
+# signature): "customer". Kept with the request (24 months after it closes); the document goes when it closes.
+AGENT = {
+    "subject": "visitor",
+    "uses": ["essential.legal_obligation"],
+    "clause": "C1",
+    "legal_basis": LegalBasis.LEGAL_OBLIGATION,
+    "retention": Retention.SUBJECT_REQUESTS,
+    "erasure": Erasure.LEGAL_HOLD,
+}
+
+personal_data_map.declare(
+    "privacy.AgentAuthorisation",
+    subject_path="request__user",
+    technical_fields=["id", "request", "content_type", "size", "uploaded_at", "document_removed_at"],
+    fields=[
+        Field(
+            field="agent_name",
+            category="user.name",
+            description_el="Το όνομα του εξουσιοδοτημένου αντιπροσώπου που υπέβαλε αίτημα για λογαριασμό κάποιου.",
+            description_en="The name of the authorised agent who filed a request for someone.",
+            **AGENT,
+        ),
+        Field(
+            field="agent_email",
+            category="user.contact.email",
+            description_el="Η διεύθυνση email του αντιπροσώπου, για μία μόνο επιβεβαίωση ότι λάβαμε το αίτημα.",
+            description_en="The agent's email address, for one acknowledgment that the request was received.",
+            **AGENT,
+        ),
+        Field(
+            field="document",
+            category="user.content.private",
+            subject="customer",
+            uses=["essential.legal_obligation"],
+            clause="C1",
+            legal_basis=LegalBasis.LEGAL_OBLIGATION,
+            retention=Retention.SUBJECT_REQUESTS,
+            # Removed as soon as the request is completed or denied: staff need it only to decide.
+            erasure=Erasure.DELETE,
+            secret=True,
+            description_el="Η υπογεγραμμένη εξουσιοδότησή σας προς τον αντιπρόσωπο (PDF ή εικόνα), κρυπτογραφημένη· "
+            "διαγράφεται μόλις κλείσει το αίτημα.",
+            description_en="Your signed permission for the agent (a PDF or a picture), encrypted; deleted as soon "
+            "as the request is closed.",
+        ),
+    ],
+)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from allegra.core import audit, encryption
 from allegra.core.email import send_templated_email
 from allegra.privacy.deadlines import deadlines_for, extension_allowed
+from allegra.privacy.models.agents import remove_agent_document
 from allegra.privacy.models.requests import RequestEvent, SubjectRequest
 
 logger = logging.getLogger(__name__)
@@ -136,10 +137,13 @@ def submit_request(
     details: str = "",
     order_number: str = "",
     postcode: str = "",
+    agent_name: str = "",
 ) -> SubjectRequest:
     """Receives a request. A signed-in account's is verified by its session; otherwise an order number and
     postcode matching an order with that email verify it at once, else a link goes to the email address.
-    Whether the address is known to the shop is never told."""
+    Whether the address is known to the shop is never told. A request an authorised agent files (channel AGENT,
+    `agent_name` said in the email) is never verified by order details the agent typed: the person confirms it
+    by the link sent to their own address."""
     if kind not in Kind.values:
         raise RequestError(_("Choose what you are asking for."))
     if channel not in SubjectRequest.Channel.values:
@@ -169,10 +173,15 @@ def submit_request(
     _step(request, State.RECEIVED, actor=user if signed_in else None, from_state="")
     if signed_in:
         _verify(request, method=SubjectRequest.Verification.SESSION, actor=user)
-    elif order_number and postcode and _matches(request, order_number=order_number, postcode=postcode):
+    elif (
+        channel != SubjectRequest.Channel.AGENT  # an agent's typed order details prove nothing of the person
+        and order_number
+        and postcode
+        and _matches(request, order_number=order_number, postcode=postcode)
+    ):
         _verify(request, method=SubjectRequest.Verification.MATCHING, actor=None)
     else:
-        _await_verification(request)
+        _await_verification(request, agent_name=agent_name)
     return request
 
 
@@ -184,11 +193,11 @@ def _matches(request: SubjectRequest, *, order_number: str, postcode: str) -> bo
     )
 
 
-def _await_verification(request: SubjectRequest) -> None:
+def _await_verification(request: SubjectRequest, *, agent_name: str = "") -> None:
     request.state = State.AWAITING_VERIFICATION
     request.save(update_fields=["state"])
     _step(request, State.AWAITING_VERIFICATION, from_state=State.RECEIVED, note="clock paused until verified")
-    _notify(request, "privacy_request_verify", link=verify_link(request))
+    _notify(request, "privacy_request_verify", link=verify_link(request), agent_name=agent_name)
 
 
 def verify_link(request: SubjectRequest, *, now: float | None = None) -> str:
@@ -303,6 +312,7 @@ def complete(*, request: SubjectRequest, actor, outcome: str, note: str = "", no
     request.result_note = (note or "").strip()
     request.closed_at = timezone.now()
     request.save(update_fields=["state", "outcome", "result_note", "closed_at"])
+    remove_agent_document(request)  # an agent's signed permission is needed only until staff decide
     if notify:
         _notify(request, "privacy_request_update", step="completed", link=_status_link(request))
     return request
@@ -322,5 +332,6 @@ def deny(*, request: SubjectRequest, actor, reason: str, text: str = "") -> Subj
     request.denial_text = (text or "").strip()
     request.closed_at = timezone.now()
     request.save(update_fields=["state", "denial_reason", "denial_text", "closed_at"])
+    remove_agent_document(request)
     _notify(request, "privacy_request_update", step="denied", link=_status_link(request))
     return request

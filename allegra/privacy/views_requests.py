@@ -23,6 +23,7 @@ from allegra.accounts.throttling import client_ip
 from allegra.accounts.views.profile import account_page, render_account
 from allegra.cart.http import see_other
 from allegra.core.throttle import allow_from_network
+from allegra.privacy import agents as agent_services
 from allegra.privacy import metrics as privacy_metrics
 from allegra.privacy import requests as services
 from allegra.privacy.forms import AccountRequestForm, RequestForm
@@ -36,7 +37,9 @@ NEEDS_PASSWORD = (SubjectRequest.Kind.COPY, SubjectRequest.Kind.ERASE)
 @private
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_form(request):
-    form = RequestForm(request.POST or None, initial={"email": getattr(request.user, "email", "")})
+    form = RequestForm(
+        request.POST or None, request.FILES or None, initial={"email": getattr(request.user, "email", "")}
+    )
     if request.method == "POST":
         if not allow_from_network(
             scope="privacy-request",
@@ -49,21 +52,38 @@ def request_form(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                made = services.submit_request(
-                    kind=data["kind"],
-                    email=data["email"],
-                    name=data["name"],
-                    details=data["details"],
-                    order_number=data["order_number"],
-                    postcode=data["postcode"],
-                    channel=SubjectRequest.Channel.WEBFORM,
-                    language=get_language(),
-                    user=None,
-                )
+                if data["by_agent"]:
+                    # R4.agent: the person confirms it themselves; order details typed by an agent verify nothing.
+                    made = agent_services.submit_by_agent(
+                        kind=data["kind"],
+                        email=data["email"],
+                        name=data["name"],
+                        details=data["details"],
+                        language=get_language(),
+                        agent_name=data["agent_name"],
+                        agent_email=data["agent_email"],
+                        document=data["agent_document"],
+                    )
+                else:
+                    made = services.submit_request(
+                        kind=data["kind"],
+                        email=data["email"],
+                        name=data["name"],
+                        details=data["details"],
+                        order_number=data["order_number"],
+                        postcode=data["postcode"],
+                        channel=SubjectRequest.Channel.WEBFORM,
+                        language=get_language(),
+                        user=None,
+                    )
             except services.RequestError as error:
                 form.add_error(None, str(error))
             else:
-                context = {"reference": made.reference, "verified": made.state == SubjectRequest.State.VERIFIED}
+                context = {
+                    "reference": made.reference,
+                    "verified": made.state == SubjectRequest.State.VERIFIED,
+                    "by_agent": made.channel == SubjectRequest.Channel.AGENT,
+                }
                 return render(request, "privacy/requests/sent.html", context)
         return render(request, "privacy/requests/form.html", {"form": form}, status=400)
     return render(request, "privacy/requests/form.html", {"form": form})
