@@ -1,6 +1,7 @@
 """The privacy app's models, one module per part of the privacy centre (DESIGN.md: a `models/` package once
 `models.py` grows). Each module's models are imported here so Django finds them."""
 
+from allegra.privacy.models.corrections import Correction, RequestDigest
 from allegra.privacy.models.data_copy import DataCopy
 from allegra.privacy.models.disclosures import Disclosure
 from allegra.privacy.models.processors import ProcessorAgreement
@@ -12,6 +13,8 @@ from allegra.privacy.models.suppression import SuppressionEntry
 from allegra.privacy.models.transfers import TransferInventory
 
 __all__ = [
+    "Correction",
+    "RequestDigest",
     "DataCopy",
     "Disclosure",
     "LegalHold",
