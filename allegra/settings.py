@@ -339,6 +339,8 @@ PSP_TOKENIZE_WINDOW_SECONDS = env_int("PSP_TOKENIZE_WINDOW_SECONDS", 600)
 PRIVACY_REQUEST_VERIFY_SECONDS = env_int("PRIVACY_REQUEST_VERIFY_SECONDS", 7 * 24 * 3600)
 PRIVACY_REQUEST_ATTEMPTS = env_int("PRIVACY_REQUEST_ATTEMPTS", 5)
 PRIVACY_REQUEST_WINDOW_SECONDS = env_int("PRIVACY_REQUEST_WINDOW_SECONDS", 3600)
+# The Privacy officers' daily digest lists open requests overdue and those due within this many days.
+PRIVACY_REQUEST_REMIND_DAYS = env_int("PRIVACY_REQUEST_REMIND_DAYS", 5)
 
 # --- Checkout (owner: checkout app) ------------------------------------------------------------------------
 # Shipping fees per method (ShippingMethod values), VAT included, in euros; free from this items total up.
