@@ -14,13 +14,13 @@ from allegra.privacy.models.transfers import TransferInventory
 
 __all__ = [
     "Correction",
-    "RequestDigest",
     "DataCopy",
     "Disclosure",
     "LegalHold",
     "ProcessingRestriction",
     "ProcessorAgreement",
     "RecordsOfProcessing",
+    "RequestDigest",
     "RequestEvent",
     "RetentionRun",
     "SubjectRequest",
