@@ -67,9 +67,9 @@ def officer(make_staff):  # noqa: F811
 @pytest.mark.policy("R4.channels")
 def test_the_digest_lists_overdue_and_soon_due_requests_once_a_day_and_names_nobody(
     officer,
-    make_staff,
+    make_staff,  # noqa: F811 - the back office's fixture
     smtp_server,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.SITE_URL = "https://allegra.example"
     make_staff("second-officer@allegra.example", "Privacy officer")
