@@ -341,6 +341,8 @@ PRIVACY_REQUEST_ATTEMPTS = env_int("PRIVACY_REQUEST_ATTEMPTS", 5)
 PRIVACY_REQUEST_WINDOW_SECONDS = env_int("PRIVACY_REQUEST_WINDOW_SECONDS", 3600)
 # The largest signed permission an authorised agent may upload with a request (PDF, JPEG or PNG).
 PRIVACY_AGENT_UPLOAD_MAX_BYTES = env_int("PRIVACY_AGENT_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# The Privacy officers' daily digest lists open requests overdue and those due within this many days.
+PRIVACY_REQUEST_REMIND_DAYS = env_int("PRIVACY_REQUEST_REMIND_DAYS", 5)
 
 # --- Checkout (owner: checkout app) ------------------------------------------------------------------------
 # Shipping fees per method (ShippingMethod values), VAT included, in euros; free from this items total up.

@@ -92,6 +92,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "privacy.add_transferinventory",
         # Sets legal holds that keep records past their retention (R2); lifts them (change), never deletes.
         "privacy.add_legalhold",
+        # Records corrections made for a request to correct data (R3.correct): field, before and after.
+        "privacy.add_correction",
         # Identifies whose data a request concerns; no change rights on accounts.
         "accounts.view_user",
         # Reads the consent ledger and the notices shown (proof of consent); the ledger is append-only.

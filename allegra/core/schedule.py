@@ -47,6 +47,13 @@ JOBS: tuple[Job, ...] = (
         "guest carts, raw analytics, the back-office log, copies of data, closed privacy requests; records under a "
         "legal hold are kept",
     ),
+    Job(
+        "privacy-request-reminders",
+        "allegra.privacy.tasks.remind_privacy_officers",
+        timedelta(days=1),
+        "one email a day to the Privacy officers: data-subject requests overdue or due within "
+        "PRIVACY_REQUEST_REMIND_DAYS (references, kinds, due dates; nothing about the people); none when none are due",
+    ),
 )
 
 

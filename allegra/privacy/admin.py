@@ -25,12 +25,14 @@ from allegra.privacy import (  # noqa: F401 - admin_registry registers its admin
     processors,
     restriction,
     selectors,
+    staff_desk,
     vocabulary,
 )
 from allegra.privacy import requests as request_services
-from allegra.privacy.forms import CarryOutForm, CompleteForm, DenyForm, ExtendForm
+from allegra.privacy.forms import CarryOutForm, CompleteForm, CorrectionForm, DenyForm, ExtendForm
 from allegra.privacy.models import (
     AgentAuthorisation,
+    Correction,
     DataCopy,
     LegalHold,
     ProcessingRestriction,
@@ -104,6 +106,22 @@ class RequestEventInline(admin.TabularInline):
         return False
 
 
+class CorrectionInline(admin.TabularInline):
+    """The corrections staff recorded for the request (R3.correct); recorded through the step, never edited."""
+
+    model = Correction
+    extra = 0
+    can_delete = False
+    fields = ["field", "before", "after", "made_by", "made_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(SubjectRequest)
 class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The queue: open requests first, the most urgent (overdue) at the top; every step through the services."""
@@ -112,7 +130,7 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["state", "kind", "channel"]
     search_fields = ["=reference"]
     search_help_text = gettext_lazy("Search by reference (PR-...).")
-    inlines = [RequestEventInline]
+    inlines = [RequestEventInline, CorrectionInline]
     fields = [
         "reference",
         "kind",
@@ -153,7 +171,30 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def _record(self, request, obj, action, fields, reason) -> None:
         subject = obj.user if obj.user_id else obj
-        record_access(actor=request.user, subject=subject, action=action, fields=list(fields), reason=str(reason))
+        fields = list(fields)
+        if action == "view":
+            # The person's data at a glance is shown too: the categories counted are recorded as seen.
+            fields += getattr(request, "_glance_fields", {}).get(obj.pk, [])
+        record_access(actor=request.user, subject=subject, action=action, fields=fields, reason=str(reason))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            lines = staff_desk.glance(obj)
+            extra_context["glance"] = lines
+            extra_context["glance_total"] = sum(line.records for line in lines)
+            extra_context["can_carry_out"] = obj.state in execution.READY and obj.kind not in (
+                SubjectRequest.Kind.CORRECT,
+                SubjectRequest.Kind.COMPLAINT,
+            )
+            extra_context["can_correct"] = (
+                obj.kind == SubjectRequest.Kind.CORRECT
+                and obj.state in staff_desk.WORKING_STATES
+                and request.user.has_perm("privacy.add_correction")
+            )
+            request._glance_fields = {obj.pk: ["glance", *(f"glance.{line.category}" for line in lines)]}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=gettext_lazy("due"), ordering="due_at")
     def due(self, obj: SubjectRequest) -> str:
@@ -215,6 +256,7 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "extend": (ExtendForm, gettext_lazy("Extend request %(reference)s")),
         "complete": (CompleteForm, gettext_lazy("Complete request %(reference)s")),
         "deny": (DenyForm, gettext_lazy("Deny request %(reference)s")),
+        "correct": (CorrectionForm, gettext_lazy("Record a correction for request %(reference)s")),
     }
 
     def step_view(self, request, pk: int, step: str):
@@ -223,6 +265,8 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         item = SubjectRequest.objects.filter(pk=pk).first()
         if item is None or step not in self.STEPS:
             raise Http404
+        if step == "correct" and not request.user.has_perm("privacy.add_correction"):
+            raise PermissionDenied
         form_class, title = self.STEPS[step]
         form = form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
@@ -230,6 +274,14 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             try:
                 if step == "carry-out":
                     execution.carry_out(request=item, actor=request.user)
+                elif step == "correct":
+                    staff_desk.record_correction(
+                        request=item,
+                        actor=request.user,
+                        field=data["field"],
+                        before=data["before"],
+                        after=data["after"],
+                    )
                 elif step == "extend":
                     request_services.extend(request=item, actor=request.user, reason=data["reason"])
                 elif step == "complete":
@@ -238,7 +290,7 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     )
                 else:
                     request_services.deny(request=item, actor=request.user, reason=data["reason"], text=data["text"])
-            except request_services.RequestError as error:
+            except (request_services.RequestError, staff_desk.CorrectionError) as error:
                 form.add_error(None, str(error))
             else:
                 self.message_user(request, _("Request %(reference)s updated.") % {"reference": item.reference})
@@ -247,6 +299,7 @@ class SubjectRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "item": item,
+            "step": step,
             "form": form,
             "title": title % {"reference": item.reference},
         }

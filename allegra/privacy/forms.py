@@ -32,7 +32,10 @@ class RequestForm(forms.Form):
         max_length=DETAILS_MAX_CHARS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For a correction: what is wrong and what it should say."),
+        help_text=_(
+            "For a correction: what is wrong and what it should say. Your profile and addresses you can correct "
+            "yourself, in your account."
+        ),
     )
     order_number = forms.CharField(
         label=_("Order number (optional)"),
@@ -141,3 +144,21 @@ class DataCopyForm(PasswordConfirmedForm):
         if checkable and two_factor.verify_code(self.user, cleaned["code"]) is None:
             self.add_error("code", _("That code is not right."))
         return cleaned
+
+
+class CorrectionForm(forms.Form):
+    """A correction staff made (R3.correct): the field, from the personal-data map, and its value before and after."""
+
+    field = forms.ChoiceField(label=_("Field corrected"), choices=())
+    before = forms.CharField(
+        label=_("Value before"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    after = forms.CharField(
+        label=_("Value after"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from allegra.privacy.staff_desk import correctable_fields
+
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", "---------"), *correctable_fields()]

@@ -5,7 +5,7 @@ Django's admin log and django-otp's devices hang off the user model; their apps 
 so the privacy app declares them here. They concern staff (two-factor devices, back-office actions).
 """
 
-from allegra.privacy.registry import Erasure, LegalBasis, Retention, personal_data_map
+from allegra.privacy.registry import Erasure, LegalBasis, Pseudonym, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
 from allegra.privacy.retention import RetentionJob, register
 
@@ -510,4 +510,34 @@ personal_data_map.declare(
             "as the request is closed.",
         ),
     ],
+)
+# Corrections made by staff for a request (R3.correct): which field of the map, the value before and after (both
+# encrypted), kept like the request they answer. Erasing the person empties both values; the field's name stays,
+# to show the request was answered. Who made it (staff) and when are the shop's accountability: technical.
+CORRECTION = {**REQUEST_RECORD, "clause": "C7", "pseudonymise": Pseudonym.BLANK}
+
+personal_data_map.declare(
+    "privacy.Correction",
+    subject_path="request__user",
+    technical_fields=["id", "field", "made_by", "made_at"],
+    fields=[
+        Field(
+            field="before",
+            category="user",
+            description_el="Η τιμή ενός στοιχείου σας πριν τη διορθώσουμε κατόπιν αιτήματός σας.",
+            description_en="The value of an item of your data before we corrected it at your request.",
+            **CORRECTION,
+        ),
+        Field(
+            field="after",
+            category="user",
+            description_el="Η διορθωμένη τιμή του στοιχείου.",
+            description_en="The corrected value of the item.",
+            **CORRECTION,
+        ),
+    ],
+)
+
+personal_data_map.declare_no_personal_data(
+    "privacy.RequestDigest", reason="The days a digest of due requests was sent to staff, with counts only."
 )

@@ -310,6 +310,13 @@ def complete(*, request: SubjectRequest, actor, outcome: str, note: str = "", no
     _move(request, (State.VERIFIED, State.IN_PROGRESS, State.EXTENDED), State.COMPLETED, actor=actor, note=outcome)
     request.outcome = outcome
     request.result_note = (note or "").strip()
+    if request.kind == Kind.CORRECT:
+        # R3.correct: the note names the fields staff corrected (never their values).
+        from allegra.privacy.staff_desk import corrected_fields_note
+
+        corrected = corrected_fields_note(request)
+        if corrected and corrected not in request.result_note:
+            request.result_note = f"{request.result_note}\n{corrected}".strip()
     request.closed_at = timezone.now()
     request.save(update_fields=["state", "outcome", "result_note", "closed_at"])
     remove_agent_document(request)  # an agent's signed permission is needed only until staff decide

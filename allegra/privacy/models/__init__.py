@@ -2,6 +2,7 @@
 `models.py` grows). Each module's models are imported here so Django finds them."""
 
 from allegra.privacy.models.agents import AgentAuthorisation
+from allegra.privacy.models.corrections import Correction, RequestDigest
 from allegra.privacy.models.data_copy import DataCopy
 from allegra.privacy.models.disclosures import Disclosure
 from allegra.privacy.models.processors import ProcessorAgreement
@@ -14,12 +15,14 @@ from allegra.privacy.models.transfers import TransferInventory
 
 __all__ = [
     "AgentAuthorisation",
+    "Correction",
     "DataCopy",
     "Disclosure",
     "LegalHold",
     "ProcessingRestriction",
     "ProcessorAgreement",
     "RecordsOfProcessing",
+    "RequestDigest",
     "RequestEvent",
     "RetentionRun",
     "SubjectRequest",
