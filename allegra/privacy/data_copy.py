@@ -8,7 +8,16 @@ The ZIP holds
 - `summary.html`: the same in plain words, in the person's language, readable offline.
 
 Everything comes from `person_data(user)`, which reads the map alone: a model added to the map is in the next
-copy without a change here. The ZIP is kept encrypted in its row (see models/data_copy.py) for 7 days, then
+copy without a change here. A person without an account (a guest who only ordered, asking through the web form)
+gets the same ZIP from `subject_data(email=...)`: the rows erasure would find by their address through the map
+(guest orders, consents given with the address, what hangs off those). Nothing found is still an answer: the
+copy then says, category by category, that the shop holds nothing.
+
+A guest has no account to sign in to, so the "ready" email carries a sealed link (`download_token`: the copy's
+public id and the time of issue, encrypted and authenticated with its own context, like the order look-up's
+links): it opens that one copy's download page until the copy expires, and no other copy.
+
+The ZIP is kept encrypted in its row (see models/data_copy.py) for 7 days, then
 its content is deleted by `purge_expired_copies` (a daily job in allegra/core/schedule.py).
 """
 
@@ -19,27 +28,34 @@ import csv
 import io
 import json
 import logging
+import time
 import zipfile
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from allegra.core import encryption
 from allegra.core.email import send_templated_email
 from allegra.privacy import vocabulary
 from allegra.privacy.models import DataCopy
 from allegra.privacy.models.data_copy import COPY_LIFETIME
 from allegra.privacy.registry import PersonalDataMap, personal_data_map
-from allegra.privacy.selectors import PersonDataCategory, person_data
+from allegra.privacy.selectors import PersonDataCategory, person_data, subject_data
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1.0"
+# A guest's copy: the keyed hash of their address (DataCopy.email_index) and the sealed download link's context.
+EMAIL_INDEX_PURPOSE = "privacy.copy-email"
+DOWNLOAD_LINK_CONTEXT = "privacy.copy-download"
+MAX_TOKEN_CHARS = 1024
 # A copy still queued or building after this long is marked failed (its worker died): the person can ask again.
 STUCK_AFTER = timedelta(hours=6)
 CSV_COLUMNS = ("model", "record", "field", "label", "value", "uses", "legal_basis", "retention")
@@ -106,21 +122,36 @@ DATA_SCHEMA: dict = {
 
 
 class DataCopyError(Exception):
-    """A copy cannot be started (for example: the account is not a signed-in person's)."""
+    """A copy cannot be started (for example: neither a signed-in account nor an email address)."""
 
 
 # Starting --------------------------------------------------------------------------------------------------
 
 
-def start_data_copy(*, user, request_reference: str = "", language: str | None = None, site_url: str = "") -> DataCopy:
-    """Queues a copy of `user`'s data and enqueues its building once the transaction commits.
+def email_index(email: str) -> str:
+    return encryption.blind_index(email, purpose=EMAIL_INDEX_PURPOSE)
 
-    A copy already queued or being built for the account is returned instead of starting a second one.
-    `site_url` is where the "ready" email's link points when SITE_URL is not set.
+
+def start_data_copy(
+    *,
+    user=None,
+    email: str | None = None,
+    request_reference: str = "",
+    language: str | None = None,
+    site_url: str = "",
+) -> DataCopy:
+    """Queues a copy of `user`'s data (or, with `email` and no account, of a guest's) and enqueues its building
+    once the transaction commits.
+
+    A copy already queued or being built for the account (the address) is returned instead of starting a second
+    one. `site_url` is where the "ready" email's link points when SITE_URL is not set.
     """
-    if user is None or not user.is_authenticated:
-        raise DataCopyError("a copy of personal data needs an account")
     language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:8]
+    if user is None or not user.is_authenticated:
+        email = (email or "").strip()
+        if user is not None or not email or "@" not in email:
+            raise DataCopyError("a copy of personal data needs an account or an email address")
+        return _start_guest_copy(email, request_reference=request_reference, language=language, site_url=site_url)
     with transaction.atomic():
         # Locking the account row serialises two clicks of the same person: one copy in progress at most.
         get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
@@ -137,6 +168,24 @@ def start_data_copy(*, user, request_reference: str = "", language: str | None =
     return copy
 
 
+def _start_guest_copy(email: str, *, request_reference: str, language: str, site_url: str) -> DataCopy:
+    index = email_index(email)
+    with transaction.atomic():
+        running = (
+            DataCopy.objects.defer("content")
+            .filter(user__isnull=True, email_index=index, status__in=[DataCopy.Status.QUEUED, DataCopy.Status.BUILDING])
+            .first()
+        )
+        if running is not None:
+            return running
+        copy = DataCopy.objects.create(
+            email=email, email_index=index, request_reference=request_reference[:64], language=language
+        )
+        copy_id = copy.pk
+        transaction.on_commit(lambda: build_data_copy.enqueue(copy_id, site_url))
+    return copy
+
+
 # Building --------------------------------------------------------------------------------------------------
 
 
@@ -147,12 +196,13 @@ def build_data_copy(copy_id: int, site_url: str = "") -> str:
 
 
 def build_copy(copy_id: int, *, site_url: str = "") -> str:
-    claimed = DataCopy.objects.filter(pk=copy_id, status=DataCopy.Status.QUEUED, user__isnull=False).update(
+    someone = Q(user__isnull=False) | ~Q(email_index="")
+    claimed = DataCopy.objects.filter(someone, pk=copy_id, status=DataCopy.Status.QUEUED).update(
         status=DataCopy.Status.BUILDING, progress=0
     )
     if not claimed:
         # Already built, taken by another worker, or the account is gone.
-        DataCopy.objects.filter(pk=copy_id, status=DataCopy.Status.QUEUED, user__isnull=True).update(
+        DataCopy.objects.filter(pk=copy_id, status=DataCopy.Status.QUEUED, user__isnull=True, email_index="").update(
             status=DataCopy.Status.FAILED
         )
         return DataCopy.objects.filter(pk=copy_id).values_list("status", flat=True).first() or "missing"
@@ -187,13 +237,17 @@ def _map_categories(data_map: PersonalDataMap) -> list[str]:
     )
 
 
-def collect(user, *, data_map: PersonalDataMap | None = None) -> list[PersonDataCategory]:
-    """Every category of the map, with the person's items (none for a category the shop holds nothing in)."""
+def collect(user, *, email: str = "", data_map: PersonalDataMap | None = None) -> list[PersonDataCategory]:
+    """Every category of the map, with the person's items (none for a category the shop holds nothing in).
+
+    `user` None and `email`: a person without an account, found by the address the way erasure finds them
+    (their categories may include one no account has, e.g. a keyed hash of the address: it is listed too)."""
     data_map = data_map or personal_data_map
-    found = {category.key: category for category in person_data(user, data_map=data_map).categories}
+    held = person_data(user, data_map=data_map) if user is not None else subject_data(email=email, data_map=data_map)
+    found = {category.key: category for category in held.categories}
     return [
         found.get(key) or PersonDataCategory(key=key, name=str(vocabulary.category_name(key)), items=())
-        for key in _map_categories(data_map)
+        for key in sorted(set(_map_categories(data_map)) | set(found))
     ]
 
 
@@ -216,7 +270,7 @@ def data_document(copy: DataCopy, categories: list[PersonDataCategory], *, data_
 def build_archive(copy: DataCopy, *, data_map: PersonalDataMap | None = None) -> bytes:
     """The ZIP of one copy; progress is saved as the categories are written."""
     with translation.override(copy.language):
-        categories = collect(copy.user, data_map=data_map)
+        categories = collect(copy.user, email=copy.email if copy.for_guest else "", data_map=data_map)
         document = data_document(copy, categories, data_map=data_map)
         _set_progress(copy, 10)
         buffer = io.BytesIO()
@@ -283,10 +337,56 @@ def status_path(copy: DataCopy) -> str:
         return reverse("privacy_account:copy-status", kwargs={"public_id": copy.public_id})
 
 
+def download_token(copy: DataCopy, *, now: float | None = None) -> str:
+    """The sealed token of a guest's link to this copy: its public id and the time of issue, encrypted and
+    authenticated for this purpose only (no personal data; it cannot be forged, altered or moved to another
+    copy). It works while the copy does: until it expires."""
+    payload = json.dumps({"c": str(copy.public_id), "t": int(now if now is not None else time.time())})
+    return encryption.encrypt(payload, context=DOWNLOAD_LINK_CONTEXT)
+
+
+def guest_copy(token: str, *, now=None) -> DataCopy | None:
+    """The guest's copy behind a sealed token while it can be downloaded, else None (forged, damaged, another
+    context's token, an account's copy, expired or deleted)."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    try:
+        payload = json.loads(encryption.decrypt(token, context=DOWNLOAD_LINK_CONTEXT))
+        public_id = str(payload["c"])
+        int(payload["t"])
+    except Exception:  # noqa: BLE001 - any decoding or authentication failure: not a link of ours
+        return None
+    copy = (
+        DataCopy.objects.defer("content").filter(public_id=public_id, user__isnull=True).exclude(email_index="").first()
+    )
+    if copy is None or not copy.is_downloadable(now=now or timezone.now()):
+        return None
+    return copy
+
+
+def guest_copy_path(copy: DataCopy) -> str:
+    with translation.override(copy.language):
+        return reverse("privacy_requests:guest-copy", kwargs={"token": download_token(copy)})
+
+
 def _email_ready(copy: DataCopy, *, site_url: str) -> None:
-    """Tells the owner the copy is ready: a link to the status page (sign-in needed), no data in the email."""
-    user = copy.user
+    """Tells the owner the copy is ready: a link to the status page (sign-in needed), no data in the email.
+    A guest gets the sealed link to the copy's download page instead."""
     base = (settings.SITE_URL or site_url or "").rstrip("/")
+    if copy.for_guest:
+        send_templated_email(
+            to=copy.email,
+            template="data_copy_ready",
+            context={
+                "guest": True,
+                "screen_name": "",
+                "link": base + guest_copy_path(copy),
+                "expires_at": timezone.localtime(copy.expires_at),
+            },
+            language=copy.language,
+        )
+        return
+    user = copy.user
     send_templated_email(
         to=user.email,
         template="data_copy_ready",
@@ -317,7 +417,7 @@ def purge_expired_copies(*, now=None) -> int:
     marks copies whose building never finished as failed. Returns how many copies' content went."""
     now = now or timezone.now()
     expired = DataCopy.objects.filter(status=DataCopy.Status.READY, expires_at__lte=now).update(
-        status=DataCopy.Status.EXPIRED, content=""
+        status=DataCopy.Status.EXPIRED, content="", email=""
     )
     DataCopy.objects.filter(
         status__in=[DataCopy.Status.QUEUED, DataCopy.Status.BUILDING], created_at__lte=now - STUCK_AFTER

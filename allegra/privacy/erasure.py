@@ -57,6 +57,7 @@ logger = logging.getLogger(__name__)
 
 PSEUDONYM_PREFIX = "erased-"
 PSEUDONYM_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: never delivered anywhere
+GUEST_SUBJECT_PURPOSE = "privacy.erasure-subject"  # the audit log's name for a person erased by email alone
 
 
 class ErasureError(Exception):
@@ -189,21 +190,26 @@ def _manager(model):
 
 
 def _owned_or_unowned(model, entry: PersonalDataModel, user) -> Q:
-    """Rows found by email belong to this person only when no other account owns them."""
+    """Rows found by email belong to this person only when no other account owns them (for a person without an
+    account, `user` None: only rows no account owns)."""
     link = entry.link_field
     if link and entry.subject_path == link:
+        if user is None:
+            return Q(**{f"{link}__isnull": True})
         return Q(**{f"{link}__isnull": True}) | Q(**{link: user})
     return Q()
 
 
 def find_rows(user, email: str, *, data_map: PersonalDataMap | None = None) -> dict[str, set]:
-    """The primary keys of every declared model's rows that are this person's, found through the map."""
+    """The primary keys of every declared model's rows that are this person's, found through the map.
+
+    `user` None: a person without an account (a guest who only ordered), found by `email` alone."""
     data_map = data_map or personal_data_map
     found: dict[str, set] = {}
     for entry in data_map.models.values():
         model = apps.get_model(entry.model)
         pks: set = set()
-        if entry.subject_path is not None:
+        if entry.subject_path is not None and user is not None:
             lookup = {"pk": user.pk} if entry.subject_path == "" else {entry.subject_path: user}
             pks |= set(_manager(model).filter(**lookup).values_list("pk", flat=True))
         for way in entry.found_by:
@@ -311,7 +317,7 @@ def _erase_rows(entry: PersonalDataModel, pks: set, user, pseudonyms: _Pseudonym
             _manager(model).filter(pk=pk).update(
                 **{f.attname: pseudonyms.value(f, suffix=f"-{number}") for f in unique}
             )
-    for name in dict.fromkeys(to_user):
+    for name in dict.fromkeys(to_user) if user is not None else ():
         _manager(model).filter(pk__in=pks, **{name: user}).update(**{name: None})
     return outcomes
 
@@ -326,6 +332,7 @@ def erase_subject(
     *,
     user,
     actor,
+    email: str = "",
     reason: str = "",
     language: str | None = None,
     notify: bool = False,
@@ -336,10 +343,17 @@ def erase_subject(
     `actor` is the staff member who carries out the request, or the person themselves. With `notify`, the
     report is emailed to the account's address (read before erasure) once the transaction commits. A missing
     account raises ErasureError and changes nothing.
+
+    A person without an account (a guest who only ordered) is erased by `email` alone (`user=None`): what
+    `find_rows(None, email)` finds, i.e. rows no account owns, found by the address through the map.
     """
     data_map = data_map or personal_data_map
     user_model = get_user_model()
-    if user is None or getattr(user, "pk", None) is None:
+    if user is None:
+        return _erase_email_subject(
+            email=email, actor=actor, reason=reason, language=language, notify=notify, data_map=data_map
+        )
+    if getattr(user, "pk", None) is None:
         raise ErasureError(_("There is no such account to erase (already erased?)."))
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
@@ -349,17 +363,7 @@ def erase_subject(
         email = subject.email
         self_service = actor is not None and getattr(actor, "pk", None) == subject.pk
         found = find_rows(subject, email, data_map=data_map)
-        pseudonyms = _Pseudonyms()
-        outcomes: list[_Outcome] = []
-        counts: dict[str, dict[str, int]] = {}
-        for entry in _ordered(data_map):
-            done = _erase_rows(entry, found.get(entry.model, set()), subject, pseudonyms)
-            outcomes += done
-            if done:
-                per_model: dict[str, int] = defaultdict(int)
-                for outcome in done:
-                    per_model[outcome.done] = max(per_model[outcome.done], outcome.records)
-                counts[entry.model] = dict(per_model)
+        outcomes, counts = _erase_rows_found(found, subject, data_map)
         if email:
             suppress(email)
         audit.record_access(
@@ -372,6 +376,46 @@ def erase_subject(
         )
         report = _report(outcomes, counts, language)
         if notify and email:
+            transaction.on_commit(lambda: send_erasure_notice(report, email))
+    logger.info("erasure done", extra={"models": len(counts)})
+    return report
+
+
+def _erase_rows_found(found: dict, subject, data_map: PersonalDataMap) -> tuple[list[_Outcome], dict]:
+    pseudonyms = _Pseudonyms()
+    outcomes: list[_Outcome] = []
+    counts: dict[str, dict[str, int]] = {}
+    for entry in _ordered(data_map):
+        done = _erase_rows(entry, found.get(entry.model, set()), subject, pseudonyms)
+        outcomes += done
+        if done:
+            per_model: dict[str, int] = defaultdict(int)
+            for outcome in done:
+                per_model[outcome.done] = max(per_model[outcome.done], outcome.records)
+            counts[entry.model] = dict(per_model)
+    return outcomes, counts
+
+
+def _erase_email_subject(*, email, actor, reason, language, notify, data_map) -> ErasureReport:
+    """`erase_subject` for a person without an account, known by their email address only."""
+    email = (email or "").strip()
+    if not email or "@" not in email:
+        raise ErasureError(_("An erasure without an account needs the person's email address."))
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with transaction.atomic():
+        found = find_rows(None, email, data_map=data_map)
+        outcomes, counts = _erase_rows_found(found, None, data_map)
+        suppress(email)
+        audit.record_access(
+            actor=actor,
+            # No account to name: the address's keyed hash, never the address itself.
+            subject="email:" + blind_index(email.lower(), purpose=GUEST_SUBJECT_PURPOSE),
+            action=audit.Action.DELETE,
+            fields=[f"{model}:{done}={n}" for model, per in sorted(counts.items()) for done, n in sorted(per.items())],
+            reason=(reason or "erasure (R3)") + " (no account: by email address)",
+        )
+        report = _report(outcomes, counts, language)
+        if notify:
             transaction.on_commit(lambda: send_erasure_notice(report, email))
     logger.info("erasure done", extra={"models": len(counts)})
     return report

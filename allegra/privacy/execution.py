@@ -11,8 +11,12 @@
 - correct and complaints are answered by hand: staff make the change (before and after go in the note the
   person receives) and complete the request.
 
-Requests of a person without an account can be restricted and opted out by their email address; a copy or an
-erasure of such a person's guest orders is done by hand for now (the copy and the erasure start from an account).
+A person without an account (a guest who only ordered) is served the same way by their email address: the copy
+holds what the map finds by it (guest orders, consents given with the address, what hangs off those) and reaches
+them by a sealed link in the "ready" email; the erasure erases and pseudonymises the same rows. When the map finds
+nothing, the copy is still made and sent: "we hold nothing on you" is a valid answer to the right of access
+(GDPR Art. 15(1): confirmation whether data is processed), given the same way as any other, which also tells
+nobody else whether the address is known.
 """
 
 from __future__ import annotations
@@ -36,10 +40,6 @@ def carry_out(*, request: SubjectRequest, actor) -> SubjectRequest:
         raise workflow.RequestError(
             _("Corrections and complaints are answered by hand: make the change, then complete the request.")
         )
-    if request.kind in (Kind.ACCESS, Kind.COPY, Kind.ERASE) and request.user is None:
-        raise workflow.RequestError(
-            _("This person has no account: answer this request by hand, from their orders under this email.")
-        )
     with translation.override(request.language):
         if request.kind in (Kind.ACCESS, Kind.COPY):
             return _copy(request, actor)
@@ -54,7 +54,12 @@ def _copy(request: SubjectRequest, actor) -> SubjectRequest:
     from allegra.privacy.data_copy import start_data_copy
 
     with transaction.atomic():
-        start_data_copy(user=request.user, request_reference=request.reference, language=request.language)
+        start_data_copy(
+            user=request.user,
+            email=None if request.user is not None else request.email,
+            request_reference=request.reference,
+            language=request.language,
+        )
         note = _("Your copy of your data is being prepared; we email you a link to download it when it is ready.")
         return workflow.complete(request=request, actor=actor, outcome=SubjectRequest.Outcome.WHOLE, note=note)
 
@@ -65,6 +70,7 @@ def _erase(request: SubjectRequest, actor) -> SubjectRequest:
     with transaction.atomic():
         report = erase_subject(
             user=request.user,
+            email="" if request.user is not None else request.email,
             actor=actor,
             reason=f"request {request.reference}",
             language=request.language,

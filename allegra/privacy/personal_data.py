@@ -5,7 +5,7 @@ Django's admin log and django-otp's devices hang off the user model; their apps 
 so the privacy app declares them here. They concern staff (two-factor devices, back-office actions).
 """
 
-from allegra.privacy.registry import Erasure, LegalBasis, Pseudonym, Retention, personal_data_map
+from allegra.privacy.registry import Erasure, FoundBy, LegalBasis, Pseudonym, Retention, personal_data_map
 from allegra.privacy.registry import PersonalDataField as Field
 from allegra.privacy.retention import RetentionJob, register
 
@@ -120,6 +120,8 @@ REQUEST_RECORD = {
 personal_data_map.declare(
     "privacy.SubjectRequest",
     subject_path="user",
+    # A guest's requests are found by their address's keyed hash (requests.EMAIL_INDEX_PURPOSE).
+    found_by=[FoundBy(field="email_index", blind_index_purpose="privacy.request-email")],
     technical_fields=[
         "id",
         "reference",
@@ -226,6 +228,8 @@ personal_data_map.declare(
 personal_data_map.declare(
     "privacy.DataCopy",
     subject_path="user",
+    # A guest's copies are found by their address's keyed hash (data_copy.EMAIL_INDEX_PURPOSE).
+    found_by=[FoundBy(field="email_index", blind_index_purpose="privacy.copy-email")],
     technical_fields=[
         "id",
         "public_id",
@@ -256,6 +260,32 @@ personal_data_map.declare(
             secret=True,
             description_el="Το αρχείο ZIP με αντίγραφο των δεδομένων σας που ζητήσατε, κρυπτογραφημένο.",
             description_en="The ZIP file with a copy of your data that you asked for, encrypted.",
+        ),
+        Field(
+            field="email",
+            category="user.contact.email",
+            uses=["essential.service"],
+            subject="customer",
+            clause="C2",
+            legal_basis=LegalBasis.LEGAL_OBLIGATION,
+            retention=Retention.DATA_COPIES,
+            erasure=Erasure.DELETE,
+            description_el="Η διεύθυνση email όσων ζήτησαν αντίγραφο χωρίς λογαριασμό, για να τους στείλουμε "
+            "τον σύνδεσμο (αποθηκεύεται κρυπτογραφημένη).",
+            description_en="The email address of a person without an account who asked for a copy, to send them "
+            "the link (stored encrypted).",
+        ),
+        Field(
+            field="email_index",
+            category="user.unique_id.pseudonymous",
+            uses=["essential.service"],
+            subject="customer",
+            clause="C2",
+            legal_basis=LegalBasis.LEGAL_OBLIGATION,
+            retention=Retention.DATA_COPIES,
+            erasure=Erasure.DELETE,
+            description_el="Ένα κλειδωμένο αποτύπωμα (hash) αυτής της διεύθυνσης, για να βρίσκουμε το αντίγραφό της.",
+            description_en="A keyed hash of that address, to find its copy.",
         ),
     ],
 )

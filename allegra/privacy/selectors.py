@@ -91,10 +91,14 @@ def _plain(value):
     return str(value)
 
 
-def _rows_of(entry: PersonalDataModel, user):
-    """The rows of one declared model that belong to `user` (one query, two with many-to-many fields)."""
+def _rows_of(entry: PersonalDataModel, user=None, *, pks=None):
+    """The rows of one declared model that belong to `user` through its subject path, or, with `pks`, the rows
+    with those primary keys (found another way: `erasure.find_rows`). One query, two with many-to-many fields."""
     model = apps.get_model(entry.model)
-    lookup = {"pk": user.pk} if entry.subject_path == "" else {entry.subject_path: user}
+    if pks is not None:
+        lookup = {"pk__in": pks}
+    else:
+        lookup = {"pk": user.pk} if entry.subject_path == "" else {entry.subject_path: user}
     queryset = model._default_manager.filter(**lookup).order_by("pk")
     relations = [model._meta.get_field(item.field) for item in entry.fields]
     related = [field.name for field in relations if field.many_to_one or field.one_to_one]
@@ -126,11 +130,33 @@ def person_data(user, *, data_map: PersonalDataMap | None = None) -> PersonData:
     Each declared model is read once through its subject path; empty values are left out.
     """
     data_map = data_map or personal_data_map
+    return _person_data(
+        (entry, *_rows_of(entry, user))
+        for entry in data_map.models.values()
+        if entry.subject_path is not None and entry.fields
+    )
+
+
+def subject_data(*, user=None, email: str = "", data_map: PersonalDataMap | None = None) -> PersonData:
+    """Everything the store holds on a person found the way erasure finds them (`erasure.find_rows`): through
+    the account's subject paths and, by `email`, through the map's `found_by` ways (guest orders placed with the
+    address, consents given with it, what hangs off those). With `user` None, a person without an account: only
+    rows no account owns. Same shape as `person_data`."""
+    from allegra.privacy.erasure import find_rows
+
+    data_map = data_map or personal_data_map
+    found = find_rows(user, email, data_map=data_map)
+    return _person_data(
+        (entry, *_rows_of(entry, pks=found[entry.model]))
+        for entry in data_map.models.values()
+        if entry.fields and found.get(entry.model)
+    )
+
+
+def _person_data(models_and_rows) -> PersonData:
+    """Items of (entry, model, rows) triples grouped by category; empty values left out."""
     grouped: dict[str, list[PersonDataItem]] = defaultdict(list)
-    for entry in data_map.models.values():
-        if entry.subject_path is None or not entry.fields:
-            continue
-        model, rows = _rows_of(entry, user)
+    for entry, model, rows in models_and_rows:
         for number, row in enumerate(rows, start=1):
             for declaration in entry.fields:
                 model_field = model._meta.get_field(declaration.field)

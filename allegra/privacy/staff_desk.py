@@ -132,11 +132,6 @@ class GlanceLine:
     records: int
 
 
-def _no_account():
-    """Stands for "no account" in `find_rows`: a user no row can belong to (rows are then found by email only)."""
-    return get_user_model()(pk=0)
-
-
 def glance(request: SubjectRequest) -> list[GlanceLine]:
     """Per data category of the map, how many records the shop holds on the request's person (by account, and
     by email through the map's `found_by` ways). No values."""
@@ -144,7 +139,7 @@ def glance(request: SubjectRequest) -> list[GlanceLine]:
 
     if not request.user_id and not request.email:
         return []
-    user = request.user if request.user_id else _no_account()
+    user = request.user if request.user_id else None  # no account: rows are found by email only
     email = request.user.email if request.user_id else request.email
     found = find_rows(user, email)
     counts: dict[str, int] = {}

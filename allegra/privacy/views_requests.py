@@ -24,6 +24,7 @@ from allegra.accounts.views.profile import account_page, render_account
 from allegra.cart.http import see_other
 from allegra.core.throttle import allow_from_network
 from allegra.privacy import agents as agent_services
+from allegra.privacy import data_copy
 from allegra.privacy import metrics as privacy_metrics
 from allegra.privacy import requests as services
 from allegra.privacy.forms import AccountRequestForm, RequestForm
@@ -161,3 +162,30 @@ def _year_from(raw: str | None, years: list[int]) -> int | None:
     if raw and raw.isdigit() and int(raw) in years:
         return int(raw)
     return years[0] if years else None
+
+
+# A guest's copy of their data (R3.copy): no account to sign in to, so the "ready" email's sealed link opens
+# that one copy while it lasts. Anything else (a forged, damaged or expired token, an account's copy) is a 404.
+
+
+@private
+@require_http_methods(["GET", "HEAD"])
+def guest_copy(request, token):
+    copy = data_copy.guest_copy(token)
+    if copy is None:
+        raise Http404
+    return render(request, "privacy/data_copy/guest.html", {"copy": copy, "token": token})
+
+
+@private
+@require_http_methods(["GET", "HEAD"])
+def guest_copy_download(request, token):
+    copy = data_copy.guest_copy(token)
+    if copy is None:
+        raise Http404
+    content = data_copy.open_copy(copy)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="allegra-my-data-{copy.created_at:%Y-%m-%d}.zip"'
+    response["Content-Length"] = str(len(content))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

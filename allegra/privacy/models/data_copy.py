@@ -44,6 +44,10 @@ class DataCopy(models.Model):
         related_name="data_copies",
         verbose_name=_("account"),
     )
+    # A guest's copy (a person with no account, found by email through the map): the address, encrypted, to
+    # find their rows and send the link; and its keyed hash, to find a copy in progress for the same address.
+    email = EncryptedTextField(_("email address"), blank=True, default="")
+    email_index = models.CharField(_("email index"), max_length=64, blank=True, default="", db_index=True)
     # Filled by the privacy-request workflow when a copy answers a request; no foreign key on purpose.
     request_reference = models.CharField(_("request reference"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -67,6 +71,10 @@ class DataCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {str(self.public_id)[:8]}"
+
+    @property
+    def for_guest(self) -> bool:
+        return self.user_id is None and bool(self.email_index)
 
     @property
     def in_progress(self) -> bool:
