@@ -139,6 +139,7 @@ def test_staff_download_the_document_audited_and_marketing_cannot(client, smtp_s
     request = SubjectRequest.objects.get()
     officer = make_staff("officer@allegra.example", "Privacy officer")
     verified_client(client, officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin in English
     page = client.get(f"/admin/privacy/subjectrequest/{request.pk}/change/").content.decode()
     assert "Nikos Agent" in page and "agent@example.org" in page and 'id="agent-document"' in page
     before = AuditEntry.objects.count()
@@ -172,6 +173,7 @@ def test_closing_the_request_removes_the_document(client, smtp_server, close, ma
     assert authorisation.document == "" and authorisation.document_removed_at is not None
     assert authorisation.agent_name == "Nikos Agent"  # the record of who asked stays with the request
     verified_client(client, staff)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin in English
     assert client.get(f"/admin/privacy/subjectrequest/{request.pk}/agent-document/").status_code == 404
     page = client.get(f"/admin/privacy/subjectrequest/{request.pk}/change/").content.decode()
     assert "removed when the request closed" in page

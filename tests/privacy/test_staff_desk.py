@@ -205,6 +205,7 @@ def test_the_privacy_officer_records_a_correction_encrypted_at_rest_and_the_note
 ):
     request = account_request(customer, kind="correct", details="My telephone number is wrong.")
     verified_client(client, officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin in English
     page = client.get(f"/admin/privacy/subjectrequest/{request.pk}/change/").content.decode()
     assert f"/admin/privacy/subjectrequest/{request.pk}/step/correct/" in page
     form = client.get(f"/admin/privacy/subjectrequest/{request.pk}/step/correct/").content.decode()
@@ -241,6 +242,7 @@ def test_corrections_only_for_correct_requests_being_worked_on_and_bad_input_cha
     client, officer, customer, smtp_server
 ):
     verified_client(client, officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin in English
     access = account_request(customer, kind="access")
     response = client.post(
         f"/admin/privacy/subjectrequest/{access.pk}/step/correct/",
