@@ -37,7 +37,6 @@ Kind = SubjectRequest.Kind
 State = SubjectRequest.State
 EMAIL_INDEX_PURPOSE = "privacy.request-email"
 VERIFY_LINK_CONTEXT = "privacy.request-verify"
-MAX_MATCHING_ATTEMPTS = 5
 DETAILS_MAX_CHARS = 2000
 NAME_MAX_CHARS = 150
 

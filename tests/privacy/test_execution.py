@@ -111,3 +111,27 @@ def test_the_privacy_officer_carries_out_from_the_back_office(client, smtp_serve
     assert client.post(f"/admin/privacy/subjectrequest/{request.pk}/step/carry-out/", {}).status_code == 400
     response = client.post(f"/admin/privacy/subjectrequest/{request.pk}/step/carry-out/", {"confirm": "on"})
     assert response.status_code == 302 and is_restricted(user=request.user)
+
+
+@pytest.mark.policy("R3.erase")
+def test_deleting_ones_account_is_an_erasure_by_the_map(client, smtp_server):
+    from allegra.orders.models import Order
+    from allegra.orders.services import AddressInput, ContactInput, OrderLineInput, create_order
+
+    user = get_user_model().objects.create_user("eleni@example.com", PASSWORD)
+    address = AddressInput(recipient_name="Eleni P", street="Ermou", number="1", city="Athens", postcode="10563")
+    order = create_order(
+        lines=[OrderLineInput(sku="R-1", name_el="Δ", name_en="R", unit_price="10.00", quantity=1)],
+        contact=ContactInput(email=user.email, phone="+306912345678"),
+        shipping_address=address,
+        billing_address=address,
+        shipping_method="courier",
+        user=user,
+        language="en",
+        idempotency_key="deleted-account-order",
+    )
+    client.force_login(user)
+    assert client.post("/en/account/delete/", {"password": PASSWORD}).status_code == 302
+    order = Order.objects.get(pk=order.pk)  # kept for the tax law, with nothing that names her
+    assert order.user is None and order.email != user.email and order.phone == ""
+    assert "Ermou" not in order.shipping_address and "Eleni" not in order.billing_address

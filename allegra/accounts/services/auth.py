@@ -265,15 +265,10 @@ def confirm_email_change(*, user, token: str):
 
 
 def delete_account(*, user, language: str | None = None) -> None:
-    """Deletes the account and everything that cascades from it; the address may sign up again (R3.again).
+    """Deletes the account by erasing the person as the personal-data map says (R3.erase): what the law makes the
+    shop keep (orders, invoices) stays, pseudonymised and detached; the address may sign up again (R3.again). The
+    person gets the erasure report (what was deleted, what was kept, why and until when) once it is committed."""
+    from allegra.privacy.erasure import erase_subject
 
-    The simple case: the privacy centre extends it with erasure per category and legal holds.
-    """
-    address, screen_name = user.email, user.screen_name
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    with transaction.atomic():
-        user.delete()
-    # Sent once the deletion is committed: the mail never announces something that did not happen.
-    send_templated_email(
-        to=address, template="account_deleted", context={"screen_name": screen_name}, language=language
-    )
+    erase_subject(user=user, actor=user, reason="account deleted by its owner", language=language, notify=True)
