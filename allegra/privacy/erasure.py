@@ -409,7 +409,8 @@ def _erase_email_subject(*, email, actor, reason, language, notify, data_map) ->
         audit.record_access(
             actor=actor,
             # No account to name: the address's keyed hash, never the address itself.
-            subject="email:" + blind_index(email.lower(), purpose=GUEST_SUBJECT_PURPOSE),
+            # The audit log's subject holds 64 characters: the prefix and 224 bits of the keyed hash.
+            subject="email:" + blind_index(email.lower(), purpose=GUEST_SUBJECT_PURPOSE)[:56],
             action=audit.Action.DELETE,
             fields=[f"{model}:{done}={n}" for model, per in sorted(counts.items()) for done, n in sorted(per.items())],
             reason=(reason or "erasure (R3)") + " (no account: by email address)",
