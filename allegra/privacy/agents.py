@@ -12,6 +12,7 @@ The document's type is told by its first bytes, never by its name or the type th
 from __future__ import annotations
 
 import base64
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,7 @@ from allegra.privacy.models.agents import AgentAuthorisation
 from allegra.privacy.models.requests import SubjectRequest
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+LINK_LIKE = re.compile(r"[@<>/\\]|://|www\.|\.(com|gr|net|org|eu|io)\b", re.IGNORECASE)
 # The first bytes of each accepted type (PDF, PNG, JPEG).
 SIGNATURES = (
     (b"%PDF-", AgentAuthorisation.ContentType.PDF),
@@ -86,6 +88,9 @@ def submit_by_agent(
     agent_email = (agent_email or "").strip()
     if not agent_name or len(agent_name) > request_services.NAME_MAX_CHARS:
         raise AgentError(_("Give your name as the agent, in at most 150 characters."))
+    if LINK_LIKE.search(agent_name):
+        # The name is quoted in the email to the person: it must not carry a link or an address to lure them to.
+        raise AgentError(_("Give your name only, without web or email addresses."))
     if "@" not in agent_email or len(agent_email) > 254:
         raise AgentError(_("Enter a valid email address for yourself as the agent."))
     content_type = content_type_of(document)

@@ -186,3 +186,18 @@ def test_throttling_still_applies_to_agents(client, settings, smtp_server):
     response = submit_as_agent(client)
     assert response.status_code == 429 and "Too many requests" in response.content.decode()
     assert SubjectRequest.objects.count() == 2 and AgentAuthorisation.objects.count() == 2
+
+
+def test_an_agent_name_carrying_a_link_is_refused():
+    from allegra.privacy import agents
+
+    with pytest.raises(agents.AgentError, match="without web or email addresses"):
+        agents.submit_by_agent(
+            kind="access",
+            email="person@example.com",
+            agent_name="Go to evil.com now",
+            agent_email="agent@example.com",
+            document=b"%PDF-1.4 signed",
+            language="en",
+        )
+    assert not SubjectRequest.objects.exists()
