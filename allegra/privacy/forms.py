@@ -6,8 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from allegra.accounts import two_factor
-from allegra.accounts.forms.auth import PasswordConfirmedForm
+from allegra.accounts.forms.auth import StepUpForm
 from allegra.privacy import agents
 from allegra.privacy.models.requests import SubjectRequest
 from allegra.privacy.requests import DETAILS_MAX_CHARS, NAME_MAX_CHARS
@@ -92,6 +91,18 @@ class AccountRequestForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Needed for a copy of your data and for deleting it."),
     )
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("Needed with the password, since your account uses an authenticator app."),
+    )
+
+    def __init__(self, *args, needs_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]
 
 
 class CarryOutForm(forms.Form):
@@ -123,27 +134,9 @@ class DenyForm(forms.Form):
     )
 
 
-class DataCopyForm(PasswordConfirmedForm):
+class DataCopyForm(StepUpForm):
     """Starting a copy of one's data re-asks the password, and the two-factor code when the account has one:
     a session left open on a shared computer is not enough to take everything the shop holds."""
-
-    def __init__(self, *args, user, request=None, **kwargs):
-        super().__init__(*args, user=user, request=request, **kwargs)
-        self.needs_code = two_factor.has_confirmed_device(user)
-        if self.needs_code:
-            self.fields["code"] = forms.CharField(
-                label=_("Code from your authenticator app, or a recovery code"),
-                max_length=32,
-                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        # The code is checked only after a right password: a wrong one must not use up a recovery code.
-        checkable = self.needs_code and "password" in cleaned and "code" in cleaned
-        if checkable and two_factor.verify_code(self.user, cleaned["code"]) is None:
-            self.add_error("code", _("That code is not right."))
-        return cleaned
 
 
 class CorrectionForm(forms.Form):

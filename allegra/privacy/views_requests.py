@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from allegra.accounts import two_factor
 from allegra.accounts.throttling import client_ip
 from allegra.accounts.views.profile import account_page, render_account
 from allegra.cart.http import see_other
@@ -27,7 +28,7 @@ from allegra.privacy import agents as agent_services
 from allegra.privacy import data_copy
 from allegra.privacy import metrics as privacy_metrics
 from allegra.privacy import requests as services
-from allegra.privacy.forms import AccountRequestForm, RequestForm
+from allegra.privacy.forms import AccountRequestForm, DataCopyForm, RequestForm
 from allegra.privacy.models.requests import SubjectRequest
 
 private = cache_control(private=True, no_store=True)
@@ -106,11 +107,15 @@ def verify(request, token):
 @account_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_requests(request):
-    form = AccountRequestForm(request.POST or None)
+    form = AccountRequestForm(request.POST or None, needs_code=two_factor.has_confirmed_device(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["kind"] in NEEDS_PASSWORD and not request.user.check_password(data["password"] or ""):
-            form.add_error("password", _("Your password is needed for this request, and it did not match."))
+        step_up = DataCopyForm(request.POST, user=request.user, request=request)
+        if data["kind"] in NEEDS_PASSWORD and not step_up.is_valid():
+            # The same check as the copy page: the password (throttled like a login) and the two-factor code.
+            for name, errors in step_up.errors.items():
+                for error in errors:
+                    form.add_error("password" if name == "password" else None, error)
         else:
             try:
                 made = services.submit_request(

@@ -207,7 +207,7 @@ def test_a_signed_in_request_is_verified_by_the_session(client, customer, smtp_s
 def test_a_copy_or_an_erasure_needs_the_password_again(client, customer, kind, smtp_server):
     client.force_login(customer)
     response = client.post(MINE, {"kind": kind, "password": "wrong"})
-    assert response.status_code == 200 and "did not match" in response.content.decode()
+    assert response.status_code == 200 and "Your password is not right." in response.content.decode()
     assert not SubjectRequest.objects.exists()
     assert client.post(MINE, {"kind": kind, "password": PASSWORD}).status_code == 303
 
@@ -284,3 +284,14 @@ def test_the_back_office_queue_shows_overdue_requests_first_and_is_the_privacy_o
     other_client = Client()
     verified_client(other_client, marketing)
     assert other_client.get("/admin/privacy/subjectrequest/").status_code == 403
+
+
+def test_an_account_with_an_authenticator_also_gives_its_code_for_an_erasure(client, customer, smtp_server):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=customer, name="phone", confirmed=True)
+    client.force_login(customer)
+    assert 'name="code"' in client.get(MINE).content.decode()
+    response = client.post(MINE, {"kind": "erase", "password": PASSWORD, "code": "000000"})
+    assert response.status_code == 200 and "That code is not right." in response.content.decode()
+    assert not SubjectRequest.objects.exists()

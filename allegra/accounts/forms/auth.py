@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from allegra.accounts import throttling
+from allegra.accounts import throttling, two_factor
 from allegra.accounts.validators import validate_screen_name
 
 EMAIL_MAX = 254
@@ -112,5 +112,28 @@ class EmailChangeForm(PasswordConfirmedForm):
         return new_email
 
 
-class DeleteAccountForm(PasswordConfirmedForm):
-    """Only the password: deleting the account is confirmed by it."""
+class StepUpForm(PasswordConfirmedForm):
+    """The password again, and the two-factor code when the account has an authenticator: for what a session
+    left open on a shared computer must not be enough for (deleting the account, taking a copy of everything)."""
+
+    def __init__(self, *args, user, request=None, **kwargs):
+        super().__init__(*args, user=user, request=request, **kwargs)
+        self.needs_code = two_factor.has_confirmed_device(user)
+        if self.needs_code:
+            self.fields["code"] = forms.CharField(
+                label=_("Code from your authenticator app, or a recovery code"),
+                max_length=32,
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The code is checked only after a right password: a wrong one must not use up a recovery code.
+        checkable = self.needs_code and "password" in cleaned and "code" in cleaned
+        if checkable and two_factor.verify_code(self.user, cleaned["code"]) is None:
+            self.add_error("code", _("That code is not right."))
+        return cleaned
+
+
+class DeleteAccountForm(StepUpForm):
+    """The password (and the two-factor code where the account has one): deleting the account is confirmed by it."""
