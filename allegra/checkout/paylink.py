@@ -12,20 +12,30 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from allegra.core import sealed_links
 from allegra.core.email import send_templated_email
-from allegra.orders import lookup
 from allegra.orders.models import Order, OrderState
 
 LINK_CONTEXT = "checkout.pay-link"
-InvalidPayLink = lookup.InvalidLookupLink
+
+
+class InvalidPayLink(Exception):
+    """Forged, damaged, expired, or for an order that no longer exists."""
 
 
 def make_token(order: Order, *, now: float | None = None) -> str:
-    return lookup.make_token(order=order, now=now, context=LINK_CONTEXT)
+    return sealed_links.seal(order.public_id, purpose=LINK_CONTEXT, now=now)
 
 
 def read_token(token: str) -> Order:
-    return lookup.read_token(token, context=LINK_CONTEXT, max_age=settings.CHECKOUT_PAY_LINK_SECONDS)
+    try:
+        public_id = sealed_links.unseal(token, purpose=LINK_CONTEXT, max_age=settings.CHECKOUT_PAY_LINK_SECONDS)
+    except sealed_links.InvalidSeal:
+        raise InvalidPayLink from None
+    order = Order.objects.filter(public_id=public_id).first()
+    if order is None:
+        raise InvalidPayLink
+    return order
 
 
 def pay_link(order: Order) -> str:

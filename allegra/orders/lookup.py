@@ -10,14 +10,12 @@ ORDER_LOOKUP_LINK_SECONDS. Look-ups are counted per client network (IPv4 /24, IP
 from __future__ import annotations
 
 import hmac
-import json
-import time
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from allegra.core import encryption
+from allegra.core import sealed_links
 from allegra.core.email import send_templated_email
 from allegra.core.throttle import allow_from_network
 from allegra.orders.models import Order
@@ -30,25 +28,17 @@ class InvalidLookupLink(Exception):
     """Forged, damaged or expired."""
 
 
-def make_token(*, order: Order, now: float | None = None, context: str = LINK_CONTEXT) -> str:
-    """A sealed link token for the order. `context` binds it to one purpose: a look-up token is not a pay link
-    (checkout.paylink seals with its own context)."""
-    payload = json.dumps({"o": str(order.public_id), "t": int(now if now is not None else time.time())})
-    return encryption.encrypt(payload, context=context)
+def make_token(*, order: Order, now: float | None = None) -> str:
+    return sealed_links.seal(order.public_id, purpose=LINK_CONTEXT, now=now)
 
 
-def read_token(token: str, *, context: str = LINK_CONTEXT, max_age: int | None = None) -> Order:
-    """The order behind a token sealed with `context`, issued less than `max_age` seconds ago (by default
-    ORDER_LOOKUP_LINK_SECONDS); InvalidLookupLink otherwise."""
-    if not token or len(token) > 1024:
-        raise InvalidLookupLink
+def read_token(token: str) -> Order:
+    """The order behind a look-up token issued less than ORDER_LOOKUP_LINK_SECONDS ago; InvalidLookupLink
+    otherwise."""
     try:
-        payload = json.loads(encryption.decrypt(token, context=context))
-        issued, public_id = int(payload["t"]), payload["o"]
-    except Exception as error:  # any decoding or authentication failure: a forged or damaged link
-        raise InvalidLookupLink from error
-    if time.time() - issued > (settings.ORDER_LOOKUP_LINK_SECONDS if max_age is None else max_age):
-        raise InvalidLookupLink
+        public_id = sealed_links.unseal(token, purpose=LINK_CONTEXT, max_age=settings.ORDER_LOOKUP_LINK_SECONDS)
+    except sealed_links.InvalidSeal:
+        raise InvalidLookupLink from None
     order = Order.objects.filter(public_id=public_id).first()
     if order is None:
         raise InvalidLookupLink

@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from allegra.core import encryption
+from allegra.core import sealed_links
 from allegra.orders.lookup import make_token as order_lookup_token
 from allegra.orders.models import Order
 from allegra.privacy import data_copy, execution
@@ -135,7 +135,7 @@ def test_a_guest_gets_a_zip_of_their_orders_through_the_emailed_link_only(
     # A token sealed for another purpose (an order look-up link) opens nothing here.
     foreign = order_lookup_token(order=people["guest"][0])
     assert anonymous.get(f"/en/privacy/requests/copy/{foreign}/download/").status_code == 404
-    same_payload = encryption.encrypt(json.dumps({"c": str(copy.public_id), "t": 0}), context="orders.lookup-link")
+    same_payload = sealed_links.seal(copy.public_id, purpose="orders.lookup-link")  # this copy, wrong purpose
     assert anonymous.get(f"/en/privacy/requests/copy/{same_payload}/download/").status_code == 404
 
 
