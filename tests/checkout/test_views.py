@@ -131,8 +131,9 @@ def test_the_fee_is_shown_under_the_free_delivery_threshold(client, shop, settin
     assert 'data-total="€95.50"' in html  # pick-up in store
 
 
-def test_the_terms_of_sale_name_the_seller_and_the_right_to_withdraw(client):
-    page = client.get("/en/checkout/terms/")
+def test_the_terms_of_sale_name_the_seller_and_the_right_to_withdraw(client, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the header's categories
+        page = client.get("/en/checkout/terms/")
     assert page.status_code == 200
     html = page.content.decode()
     assert settings.SHOP_VAT_NUMBER in html and "14 days" in html

@@ -295,3 +295,20 @@ def test_an_account_with_an_authenticator_also_gives_its_code_for_an_erasure(cli
     response = client.post(MINE, {"kind": "erase", "password": PASSWORD, "code": "000000"})
     assert response.status_code == 200 and "That code is not right." in response.content.decode()
     assert not SubjectRequest.objects.exists()
+
+
+def test_the_request_pages_have_pinned_query_counts(client, customer, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the header's categories
+        assert client.get(FORM).status_code == 200
+    client.force_login(customer)
+    SubjectRequest.objects.create(
+        kind="access",
+        channel="account",
+        user=customer,
+        email=customer.email,
+        email_index="x",
+        due_at=timezone.now(),
+    )
+    # Session, user, two-factor device check, the customer's requests, the header's categories.
+    with django_assert_num_queries(5):
+        assert client.get(MINE).status_code == 200
